@@ -1,0 +1,57 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { BlockList, isIPv4 } from 'node:net';
+import type { ProxyUserConfig } from '../config/config.js';
+import { parseCidr } from '../config/parse-cidr.js';
+import { ChgateError } from '../errors/error-catalogue.js';
+import type { ClientCredentials } from './extract-credentials.js';
+
+export interface AuthenticatedUser {
+  name: string;
+  cluster: string;
+}
+
+export interface Authenticator {
+  authenticate(credentials: ClientCredentials, remoteAddress: string): AuthenticatedUser;
+}
+
+interface PreparedUser {
+  config: ProxyUserConfig;
+  passwordDigest: Buffer;
+  allowed: BlockList;
+}
+
+const emptyPasswordDigest = createHash('sha256').update('').digest();
+
+export function createAuthenticator(users: Iterable<ProxyUserConfig>): Authenticator {
+  const prepared = new Map<string, PreparedUser>();
+  for (const user of users) {
+    const allowed = new BlockList();
+    for (const network of user.networks) parseCidr(network, allowed);
+    const passwordDigest = user.passwordSha256Hex ? Buffer.from(user.passwordSha256Hex, 'hex') : emptyPasswordDigest;
+    prepared.set(user.name, { config: user, passwordDigest, allowed });
+  }
+
+  return {
+    authenticate(credentials, remoteAddress) {
+      const user = prepared.get(credentials.user);
+      // Hash even for unknown users, so response time does not tell which user names exist.
+      const given = createHash('sha256').update(credentials.password, 'utf8').digest();
+      const passwordMatches = timingSafeEqual(given, user?.passwordDigest ?? emptyPasswordDigest);
+      if (!user || !passwordMatches || !isAddressAllowed(user.allowed, remoteAddress)) {
+        // One message for every cause, as ClickHouse does: the client learns nothing about which check failed.
+        throw new ChgateError(
+          'AUTHENTICATION_FAILED',
+          `${credentials.user}: Authentication failed: password is incorrect, or there is no user with such name, or this address is not allowed`,
+        );
+      }
+      return { name: user.config.name, cluster: user.config.cluster };
+    },
+  };
+}
+
+function isAddressAllowed(allowed: BlockList, remoteAddress: string): boolean {
+  // Dual-stack sockets report IPv4 clients as ::ffff:a.b.c.d; match them against IPv4 networks too.
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(remoteAddress)?.[1];
+  if (mapped && isIPv4(mapped) && allowed.check(mapped, 'ipv4')) return true;
+  return allowed.check(remoteAddress, isIPv4(remoteAddress) ? 'ipv4' : 'ipv6');
+}

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { loadConfigFile } from '../config/load-config.js';
+import { createLogger, type LogLevel } from '../log/create-logger.js';
+import { startChgate } from '../main.js';
+import { runClassifyCommand } from './classify-command.js';
+
+const usage = `Usage:
+  chgate serve --config FILE [--log-level debug|info|warn|error]
+                               run the proxy
+  chgate classify [--jsonl]    read SQL on stdin, print how chgate classifies it
+  chgate hash-password         read a password on stdin, print its SHA-256 for password_sha256_hex
+`;
+
+export async function runCli(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  switch (command) {
+    case 'serve':
+      return serve(rest);
+    case 'classify':
+      return runClassifyCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+    case 'hash-password':
+      return hashPassword();
+    case undefined:
+    case '--help':
+    case 'help':
+      process.stdout.write(usage);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`unknown command "${command}"\n${usage}`);
+      return 2;
+  }
+}
+
+function optionValue(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : undefined;
+}
+
+async function serve(args: string[]): Promise<number> {
+  const configPath = optionValue(args, '--config');
+  if (!configPath) {
+    process.stderr.write(`serve needs --config FILE\n${usage}`);
+    return 2;
+  }
+  const logger = createLogger((optionValue(args, '--log-level') as LogLevel | undefined) ?? 'info');
+  const config = await loadConfigFile(configPath);
+  const running = await startChgate(config, { logger });
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      logger.info('stopping', { signal });
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      running.close().then(resolve, resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return 0;
+}
+
+async function hashPassword(): Promise<number> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  process.stdout.write(`${createHash('sha256').update(password, 'utf8').digest('hex')}\n`);
+  return 0;
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * The YAML file as written (snake_case, ClickHouse's names where one exists). Every object is strict:
+ * a misspelled key is an error at load, never silently ignored.
+ */
+const credentialsSchema = z
+  .object({
+    user: z.string().min(1),
+    password: z.string().default(''),
+  })
+  .strict();
+
+const nodeSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+    url: z
+      .string()
+      .url()
+      .refine((value) => /^https?:\/\//.test(value), 'must be an http:// or https:// URL'),
+    weight: z.number().int().min(1).max(1000).default(1),
+  })
+  .strict();
+
+const poolSchema = z
+  .object({
+    connections_per_node: z.number().int().min(1).max(4096).default(16),
+    // ClickHouse closes idle keep-alive sockets after 3 s; closing ours first avoids writing into a dying socket.
+    keep_alive_timeout_ms: z.number().int().min(100).max(600_000).default(2_000),
+    connect_timeout_ms: z.number().int().min(100).max(600_000).default(3_000),
+    headers_timeout_ms: z.number().int().min(0).default(600_000),
+    body_timeout_ms: z.number().int().min(0).default(300_000),
+  })
+  .strict();
+
+const clusterSchema = z
+  .object({
+    write_user: credentialsSchema,
+    read_user: credentialsSchema,
+    writers: z.array(nodeSchema).min(1),
+    readers: z.array(nodeSchema).default([]),
+    pool: poolSchema.default({}),
+  })
+  .strict();
+
+const userSchema = z
+  .object({
+    password_sha256_hex: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (SHA-256 of the password)')
+      .optional(),
+    networks: z.array(z.string().min(1)).min(1).default(['127.0.0.0/8', '::1/128']),
+    cluster: z.string().min(1),
+  })
+  .strict();
+
+const serverSchema = z
+  .object({
+    listen_host: z.string().min(1).default('127.0.0.1'),
+    listen_port: z.number().int().min(0).max(65535).default(8124),
+    // A body is read this far to find its statements; past it only INSERT data may follow (and streams).
+    max_query_head_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(1024 * 1024),
+  })
+  .strict();
+
+export const configFileSchema = z
+  .object({
+    server: serverSchema.default({}),
+    clusters: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), clusterSchema),
+    users: z.record(z.string().min(1), userSchema),
+  })
+  .strict();
+
+export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -1,0 +1,50 @@
+/** chgate's configuration after loading: validated, defaults filled, camelCase. */
+
+export interface BackendCredentials {
+  user: string;
+  password: string;
+}
+
+export interface NodeConfig {
+  name: string;
+  url: string;
+  weight: number;
+}
+
+export interface PoolConfig {
+  connectionsPerNode: number;
+  keepAliveTimeoutMs: number;
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+}
+
+export interface ClusterConfig {
+  name: string;
+  writeUser: BackendCredentials;
+  readUser: BackendCredentials;
+  writers: NodeConfig[];
+  /** Empty means reads go to the writers, still as the read-only user. */
+  readers: NodeConfig[];
+  pool: PoolConfig;
+}
+
+export interface ProxyUserConfig {
+  name: string;
+  /** Absent: the user has no password. */
+  passwordSha256Hex?: string;
+  networks: string[];
+  cluster: string;
+}
+
+export interface ServerConfig {
+  listenHost: string;
+  listenPort: number;
+  maxQueryHeadBytes: number;
+}
+
+export interface Config {
+  server: ServerConfig;
+  clusters: Map<string, ClusterConfig>;
+  users: Map<string, ProxyUserConfig>;
+}

@@ -1,0 +1,134 @@
+import { readFile } from 'node:fs/promises';
+import { BlockList } from 'node:net';
+import { parse as parseYaml } from 'yaml';
+import type { ZodIssue } from 'zod';
+import { configFileSchema, type ConfigFile } from './config-schema.js';
+import type { ClusterConfig, Config, ProxyUserConfig } from './config.js';
+import { parseCidr } from './parse-cidr.js';
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Environment = Record<string, string | undefined>;
+
+export async function loadConfigFile(path: string, env: Environment = process.env): Promise<Config> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`config ${path}: cannot read file: ${(error as Error).message}`);
+  }
+  return parseConfigText(text, env, path);
+}
+
+/** Parses and validates a YAML config; every error names the key path it is about. */
+export function parseConfigText(text: string, env: Environment = process.env, source = 'config'): Config {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${source}: invalid YAML: ${(error as Error).message.split("\n")[0] ?? ""}`);
+  }
+  const substituted = substituteEnvironment(raw, env, [], source);
+  const result = configFileSchema.safeParse(substituted ?? {});
+  if (!result.success) {
+    const lines = result.error.issues.flatMap(describeIssue);
+    throw new ConfigError(`${source}: ${lines.join('; ')}`);
+  }
+  return buildConfig(result.data, source);
+}
+
+// ${VAR} and ${VAR:-default} in string values, replaced after YAML parsing so a secret can never change the
+// document's structure.
+const environmentReference = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+function substituteEnvironment(value: unknown, env: Environment, path: (string | number)[], source: string): unknown {
+  if (typeof value === 'string') {
+    return value.replace(environmentReference, (_match, name: string, fallback: string | undefined) => {
+      const found = env[name];
+      if (found !== undefined) return found;
+      if (fallback !== undefined) return fallback;
+      throw new ConfigError(`${source}: ${formatPath(path)}: environment variable ${name} is not set`);
+    });
+  }
+  if (Array.isArray(value)) return value.map((item, index) => substituteEnvironment(item, env, [...path, index], source));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, substituteEnvironment(item, env, [...path, key], source)]),
+    );
+  }
+  return value;
+}
+
+function describeIssue(issue: ZodIssue): string[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown key`);
+  }
+  return [`${formatPath(issue.path)}: ${issue.message}`];
+}
+
+export function formatPath(path: readonly (string | number)[]): string {
+  if (path.length === 0) return '(root)';
+  return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
+}
+
+function buildConfig(file: ConfigFile, source: string): Config {
+  const fail = (path: (string | number)[], message: string): never => {
+    throw new ConfigError(`${source}: ${formatPath(path)}: ${message}`);
+  };
+
+  const clusters = new Map<string, ClusterConfig>();
+  for (const [name, cluster] of Object.entries(file.clusters)) {
+    const seen = new Set<string>();
+    for (const [group, nodes] of [['writers', cluster.writers], ['readers', cluster.readers]] as const) {
+      nodes.forEach((node, index) => {
+        if (seen.has(node.name)) fail(['clusters', name, group, index, 'name'], `duplicate node name "${node.name}"`);
+        seen.add(node.name);
+      });
+    }
+    clusters.set(name, {
+      name,
+      writeUser: cluster.write_user,
+      readUser: cluster.read_user,
+      writers: cluster.writers,
+      readers: cluster.readers,
+      pool: {
+        connectionsPerNode: cluster.pool.connections_per_node,
+        keepAliveTimeoutMs: cluster.pool.keep_alive_timeout_ms,
+        connectTimeoutMs: cluster.pool.connect_timeout_ms,
+        headersTimeoutMs: cluster.pool.headers_timeout_ms,
+        bodyTimeoutMs: cluster.pool.body_timeout_ms,
+      },
+    });
+  }
+  if (clusters.size === 0) fail(['clusters'], 'at least one cluster is required');
+
+  const users = new Map<string, ProxyUserConfig>();
+  for (const [name, user] of Object.entries(file.users)) {
+    if (!clusters.has(user.cluster)) fail(['users', name, 'cluster'], `no cluster named "${user.cluster}"`);
+    user.networks.forEach((network, index) => {
+      if (!parseCidr(network, new BlockList())) fail(['users', name, 'networks', index], `"${network}" is not an IP address or CIDR`);
+    });
+    users.set(name, {
+      name,
+      ...(user.password_sha256_hex !== undefined ? { passwordSha256Hex: user.password_sha256_hex.toLowerCase() } : {}),
+      networks: user.networks,
+      cluster: user.cluster,
+    });
+  }
+  if (users.size === 0) fail(['users'], 'at least one user is required');
+
+  return {
+    server: {
+      listenHost: file.server.listen_host,
+      listenPort: file.server.listen_port,
+      maxQueryHeadBytes: file.server.max_query_head_bytes,
+    },
+    clusters,
+    users,
+  };
+}

@@ -1,0 +1,34 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Every instrument chgate exports, created once at start and passed to the modules that record them. */
+export interface Metrics {
+  registry: Registry;
+  requests: Counter<'user' | 'status'>;
+  requestDuration: Histogram<'status'>;
+  statements: Counter<'route' | 'target' | 'type'>;
+  upstreamRequests: Counter<'node' | 'status'>;
+  upstreamErrors: Counter<'node' | 'kind'>;
+  upstreamConnectionsOpened: Counter<'node'>;
+  upstreamConnectionsOpen: Gauge<'node'>;
+  errors: Counter<'error'>;
+}
+
+// 100 µs to 60 s: a cache hit and a long analytical query on one scale.
+export const durationBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+export function createMetrics(options: { collectProcessMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.collectProcessMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'chgate_' });
+  const registers = [registry];
+  return {
+    registry,
+    requests: new Counter({ name: 'chgate_requests_total', help: 'Client requests by proxy user and HTTP status.', labelNames: ['user', 'status'], registers }),
+    requestDuration: new Histogram({ name: 'chgate_request_duration_seconds', help: 'Whole request time, from the request line to the last byte sent.', labelNames: ['status'], buckets: durationBuckets, registers }),
+    statements: new Counter({ name: 'chgate_statements_total', help: 'Statements by classified route, where they went, and statement type.', labelNames: ['route', 'target', 'type'], registers }),
+    upstreamRequests: new Counter({ name: 'chgate_upstream_requests_total', help: 'Requests sent to ClickHouse nodes, by node and HTTP status.', labelNames: ['node', 'status'], registers }),
+    upstreamErrors: new Counter({ name: 'chgate_upstream_errors_total', help: 'Failures talking to a ClickHouse node, by kind.', labelNames: ['node', 'kind'], registers }),
+    upstreamConnectionsOpened: new Counter({ name: 'chgate_upstream_connections_opened_total', help: 'TCP connections opened to ClickHouse nodes.', labelNames: ['node'], registers }),
+    upstreamConnectionsOpen: new Gauge({ name: 'chgate_upstream_connections_open', help: 'TCP connections to ClickHouse nodes open now.', labelNames: ['node'], registers }),
+    errors: new Counter({ name: 'chgate_errors_total', help: 'Errors chgate answered itself, by ClickHouse error name.', labelNames: ['error'], registers }),
+  };
+}

@@ -1,0 +1,126 @@
+import type { ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { ChgateError, formatErrorBody } from '../errors/error-catalogue.js';
+import type { UpstreamResponse } from '../upstream/upstream-node.js';
+
+/**
+ * The client's response across every statement of a body. Headers go out with the first byte of output, so an
+ * error before any output still gets its own status; after that, errors are appended to the body the way
+ * ClickHouse reports an exception after streaming began.
+ */
+export interface ClientResponse {
+  readonly isStarted: boolean;
+  /** Headers chgate adds to whatever response goes out. */
+  setHeader(name: string, value: string): void;
+  /** Streams a successful upstream body; rejects if the upstream breaks (after closing the client body). */
+  forwardBody(upstream: UpstreamResponse, options: { isOnlyStatement: boolean }): Promise<void>;
+  /** An upstream error response: its status, headers and body as ClickHouse sent them. */
+  forwardError(upstream: UpstreamResponse, body: Buffer): void;
+  /** An error chgate made itself. */
+  fail(error: ChgateError): void;
+  /** Ends a response that had no failure; `upstream` supplies headers when no statement had output. */
+  finish(lastUpstream: UpstreamResponse | undefined): void;
+  /** Aborted when the client goes away before the response ends. */
+  readonly signal: AbortSignal;
+}
+
+// Headers of ClickHouse's response that describe the body; connection-level ones are node's business.
+function isForwardedResponseHeader(name: string, isOnlyStatement: boolean): boolean {
+  return (
+    name === 'content-type' ||
+    name === 'content-encoding' ||
+    (isOnlyStatement && name === 'content-length') ||
+    (name.startsWith('x-clickhouse-') && name !== 'x-clickhouse-query-id')
+  );
+}
+
+export function createClientResponse(response: ServerResponse): ClientResponse {
+  const ownHeaders = new Map<string, string>();
+  const aborter = new AbortController();
+  response.once('close', () => {
+    if (!response.writableFinished) aborter.abort();
+  });
+
+  const start = (status: number, upstreamHeaders: UpstreamResponse['headers'], isOnlyStatement: boolean): void => {
+    for (const [name, value] of Object.entries(upstreamHeaders)) {
+      if (value !== undefined && isForwardedResponseHeader(name, isOnlyStatement)) response.setHeader(name, value);
+    }
+    for (const [name, value] of ownHeaders) response.setHeader(name, value);
+    response.writeHead(status);
+  };
+
+  const writeChunk = async (chunk: Buffer): Promise<void> => {
+    if (response.write(chunk)) return;
+    await new Promise<void>((resolve, reject) => {
+      const onDrain = (): void => {
+        response.off('close', onClose);
+        resolve();
+      };
+      const onClose = (): void => {
+        response.off('drain', onDrain);
+        reject(new ChgateError('NETWORK_ERROR', 'client closed the connection'));
+      };
+      response.once('drain', onDrain);
+      response.once('close', onClose);
+    });
+  };
+
+  const failAfterStart = (text: string): void => {
+    if (!response.writableEnded) response.end(text);
+  };
+
+  return {
+    get isStarted() {
+      return response.headersSent;
+    },
+    signal: aborter.signal,
+    setHeader(name, value) {
+      ownHeaders.set(name, value);
+    },
+    async forwardBody(upstream, { isOnlyStatement }) {
+      const body: Readable = upstream.body;
+      try {
+        for await (const chunk of body) {
+          if (!response.headersSent) start(upstream.statusCode, upstream.headers, isOnlyStatement);
+          await writeChunk(chunk as Buffer);
+        }
+      } catch (error) {
+        body.destroy();
+        if (aborter.signal.aborted) throw new ChgateError('NETWORK_ERROR', 'client closed the connection', { cause: error });
+        throw new ChgateError('NETWORK_ERROR', `the connection to ClickHouse broke while streaming: ${(error as Error).message}`, { cause: error });
+      }
+    },
+    forwardError(upstream, body) {
+      if (response.headersSent) {
+        failAfterStart(body.toString('utf8'));
+        return;
+      }
+      start(upstream.statusCode, upstream.headers, false);
+      response.end(body);
+    },
+    fail(error) {
+      const text = formatErrorBody(error);
+      if (response.headersSent) {
+        failAfterStart(text);
+        return;
+      }
+      if (response.writableEnded) return;
+      for (const [name, value] of ownHeaders) response.setHeader(name, value);
+      response.setHeader('content-type', 'text/plain; charset=UTF-8');
+      response.setHeader('x-clickhouse-exception-code', String(error.code));
+      response.writeHead(error.status);
+      response.end(text);
+    },
+    finish(lastUpstream) {
+      if (response.writableEnded) return;
+      if (!response.headersSent) {
+        if (lastUpstream) start(200, lastUpstream.headers, false);
+        else {
+          for (const [name, value] of ownHeaders) response.setHeader(name, value);
+          response.writeHead(200, { 'content-type': 'text/plain; charset=UTF-8' });
+        }
+      }
+      response.end();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import type { BackendCredentials, ClusterConfig } from '../config/config.js';
+import { createUpstreamNode, type UpstreamNode, type UpstreamNodeHooks } from './upstream-node.js';
+
+export type NodeGroup = 'writer' | 'reader';
+
+export interface NodeChoice {
+  node: UpstreamNode;
+  credentials: BackendCredentials;
+}
+
+export interface UpstreamCluster {
+  readonly name: string;
+  readonly nodes: readonly UpstreamNode[];
+  /** Picks a node for a statement: the least loaded relative to its weight, ties in turn. */
+  pick(group: NodeGroup): NodeChoice;
+  close(): Promise<void>;
+}
+
+export function createUpstreamCluster(config: ClusterConfig, hooks: UpstreamNodeHooks = {}): UpstreamCluster {
+  const writers = config.writers.map((node) => createUpstreamNode(node, 'writer', config.pool, hooks));
+  const readers = config.readers.map((node) => createUpstreamNode(node, 'reader', config.pool, hooks));
+  // With no replicas configured the writers serve reads, still as the read-only user.
+  const readPool = readers.length > 0 ? readers : writers;
+  const turns = { writer: 0, reader: 0 };
+
+  return {
+    name: config.name,
+    nodes: [...writers, ...readers],
+    pick(group) {
+      const candidates = group === 'writer' ? writers : readPool;
+      const node = pickLeastLoaded(candidates, turns[group]++);
+      return { node, credentials: group === 'writer' ? config.writeUser : config.readUser };
+    },
+    async close() {
+      await Promise.all([...writers, ...readers].map((node) => node.close()));
+    },
+  };
+}
+
+export function pickLeastLoaded(candidates: readonly UpstreamNode[], turn: number): UpstreamNode {
+  if (candidates.length === 0) throw new Error('no nodes to pick from');
+  let best: UpstreamNode | undefined;
+  let bestLoad = Infinity;
+  // Start the scan at a rotating offset so equally loaded nodes take turns.
+  for (let step = 0; step < candidates.length; step++) {
+    const node = candidates[(turn + step) % candidates.length] as UpstreamNode;
+    const load = node.inFlight() / node.weight;
+    if (load < bestLoad) {
+      best = node;
+      bestLoad = load;
+    }
+  }
+  return best as UpstreamNode;
+}

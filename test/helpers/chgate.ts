@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseConfigText } from '../../src/config/load-config.js';
+import { createLogger } from '../../src/log/create-logger.js';
+import { startChgate, type RunningChgate } from '../../src/main.js';
+import { renderChgateConfig, type LocalCluster } from '../../scripts/local-cluster.js';
+
+export interface TestChgate {
+  url: string;
+  running: RunningChgate;
+  stop(): Promise<void>;
+}
+
+export interface TestChgateOptions {
+  connectionsPerNode?: number;
+  /** Replaces the generated YAML: gets the generated text, returns the text to load. */
+  editConfig?: (yaml: string) => string;
+}
+
+export function renderTestConfig(cluster: LocalCluster, options: TestChgateOptions = {}, listenPort = 0): string {
+  const yaml = renderChgateConfig(cluster, { listenPort, connectionsPerNode: options.connectionsPerNode ?? 16 });
+  return options.editConfig ? options.editConfig(yaml) : yaml;
+}
+
+/** chgate in this process, on a free port, in front of the test cluster. */
+export async function startTestChgate(cluster: LocalCluster, options: TestChgateOptions = {}): Promise<TestChgate> {
+  const config = parseConfigText(renderTestConfig(cluster, options), {});
+  const running = await startChgate(config, { logger: createLogger('silent') });
+  return { url: `http://127.0.0.1:${running.address.port}`, running, stop: () => running.close() };
+}
+
+export interface ChgateProcess {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** chgate as operators run it: the built `bin/chgate.js serve --config FILE`, in its own process. */
+export async function spawnChgate(cluster: LocalCluster, port: number, options: TestChgateOptions = {}): Promise<ChgateProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'chgate-process-'));
+  const configPath = join(dir, 'chgate.yaml');
+  writeFileSync(configPath, renderTestConfig(cluster, options, port));
+  const child = spawn(process.execPath, [join(repositoryRoot, 'bin/chgate.js'), 'serve', '--config', configPath, '--log-level', 'warn'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`chgate exited with ${child.exitCode} before answering /ping`);
+    try {
+      const response = await fetch(`${url}/ping`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('chgate did not answer /ping within 15 s');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+      }),
+  };
+}

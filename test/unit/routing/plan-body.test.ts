@@ -1,0 +1,31 @@
+import { expect } from 'chai';
+import { planBody } from '../../../src/routing/plan-body.js';
+import type { StatementSlice } from '../../../src/sql/types.js';
+import { classification } from '../../helpers/classification.js';
+
+const slice = (sql: string): StatementSlice => ({ start: 0, end: sql.length, sql, truncated: false });
+
+describe('planBody', () => {
+  it('applies USE and SET to the statements after them, not before', () => {
+    const plan = planBody(
+      [slice('SELECT 1'), slice('USE analytics'), slice('SET max_threads = 2'), slice('SELECT 2'), slice('SET max_threads = 4, a = 1'), slice('INSERT')],
+      [
+        classification({}),
+        classification({ type: 'use', route: 'session', session: { kind: 'use', database: 'analytics' } }),
+        classification({ type: 'set', route: 'session', session: { kind: 'set', settings: { max_threads: '2' } } }),
+        classification({}),
+        classification({ type: 'set', route: 'session', session: { kind: 'set', settings: { max_threads: '4', a: '1' } } }),
+        classification({ type: 'insert', route: 'write' }),
+      ],
+      { hasHttpSession: false },
+    );
+    expect(plan.map((step) => step.decision.target)).to.deep.equal(['reader', 'local', 'local', 'reader', 'local', 'writer']);
+    expect(plan[0]?.database).to.equal(undefined);
+    expect(plan[3]?.database).to.equal('analytics');
+    expect(plan[3]?.settings).to.deep.equal([['max_threads', '2']]);
+    expect(plan[5]?.settings).to.deep.equal([['max_threads', '2'], ['max_threads', '4'], ['a', '1']]);
+  });
+  it('refuses mismatched inputs loudly', () => {
+    expect(() => planBody([slice('SELECT 1')], [], { hasHttpSession: false })).to.throw();
+  });
+});
