@@ -63,7 +63,8 @@ export function createPipeline(deps: PipelineDependencies) {
           output.forwardError(upstream, await readBounded(upstream.body, maxErrorBodyBytes));
           return;
         }
-        await output.forwardBody(upstream, { isOnlyStatement: plan.length === 1 });
+        const { endedWithException } = await output.forwardBody(upstream, { isOnlyStatement: plan.length === 1 });
+        if (endedWithException) break;
       }
       output.finish(lastUpstream);
     } catch (error) {
@@ -73,7 +74,7 @@ export function createPipeline(deps: PipelineDependencies) {
       output.fail(failure);
       discardRequestBody(request);
     } finally {
-      response.once('finish', () => {
+      response.once('close', () => {
         deps.metrics.requests.inc({ user: userName, status: String(response.statusCode) });
         deps.metrics.requestDuration.observe({ status: String(response.statusCode) }, (performance.now() - startedAt) / 1000);
       });

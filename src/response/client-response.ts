@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { ChgateError, formatErrorBody } from '../errors/error-catalogue.js';
 import type { UpstreamResponse } from '../upstream/upstream-node.js';
+import { createTailKeeper, endsWithException } from './detect-trailing-exception.js';
 
 /**
  * The client's response across every statement of a body. Headers go out with the first byte of output, so an
@@ -12,8 +13,11 @@ export interface ClientResponse {
   readonly isStarted: boolean;
   /** Headers chgate adds to whatever response goes out. */
   setHeader(name: string, value: string): void;
-  /** Streams a successful upstream body; rejects if the upstream breaks (after closing the client body). */
-  forwardBody(upstream: UpstreamResponse, options: { isOnlyStatement: boolean }): Promise<void>;
+  /**
+   * Streams a successful upstream body; rejects if the upstream breaks. Resolves to whether the body ended with an
+   * exception ClickHouse wrote after streaming began.
+   */
+  forwardBody(upstream: UpstreamResponse, options: { isOnlyStatement: boolean }): Promise<{ endedWithException: boolean }>;
   /** An upstream error response: its status, headers and body as ClickHouse sent them. */
   forwardError(upstream: UpstreamResponse, body: Buffer): void;
   /** An error chgate made itself. */
@@ -79,11 +83,14 @@ export function createClientResponse(response: ServerResponse): ClientResponse {
     },
     async forwardBody(upstream, { isOnlyStatement }) {
       const body: Readable = upstream.body;
+      const tail = createTailKeeper();
       try {
         for await (const chunk of body) {
           if (!response.headersSent) start(upstream.statusCode, upstream.headers, isOnlyStatement);
+          tail.push(chunk as Buffer);
           await writeChunk(chunk as Buffer);
         }
+        return { endedWithException: endsWithException(tail.text()) };
       } catch (error) {
         body.destroy();
         if (aborter.signal.aborted) throw new ChgateError('NETWORK_ERROR', 'client closed the connection', { cause: error });

@@ -144,6 +144,16 @@ describe('routing on a real cluster', function () {
     expect(response.body).to.not.include('43');
   });
 
+  it('stops the batch when a statement fails after its output began streaming', async () => {
+    const response = await send(
+      "SELECT number, throwIf(number = 300000) FROM system.numbers LIMIT 400000 SETTINGS max_block_size = 65536; SELECT 'never runs'",
+    );
+    expect(response.status).to.equal(200);
+    expect(response.body.startsWith('0\t0\n1\t0\n')).to.equal(true);
+    expect(response.body).to.match(/Code: 395[.,] [^\n]*DB::Exception[^\n]*\n$/);
+    expect(response.body).to.not.include('never runs');
+  });
+
   it('splits ; inside strings and comments correctly', async () => {
     const response = await send("SELECT 'a;b' /* ; */; -- ;\nSELECT 'c'");
     expect(response.body).to.equal('a;b\nc\n');
