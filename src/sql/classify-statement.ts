@@ -42,17 +42,15 @@ export function classifyStatement(sql: string, fallback?: QueryFallback): Statem
     const lexed = tokenize(sql);
     tokens = lexed.tokens;
     count = tokens.length;
-    // Text that ends inside a comment is cut: what followed is unknown.
-    if (lexed.unterminated !== undefined) return unknownClassification(guessType(tokens), tokens, count);
     // A trailing `;` (or several) is allowed: classify may be handed a statement as written.
     while (count > 0 && isSemicolon(tokens[count - 1])) count--;
     if (count === 0) return unknownClassification('other', tokens, 0);
     const body = count < tokens.length ? tokens.slice(0, count) : tokens;
     try {
-      return analyze(sql, body);
+      return analyze(sql, body, lexed.unterminatedAt);
     } catch (error) {
       if (!(error instanceof ParseFailure) && !(error instanceof RangeError)) throw error;
-      const fromFallback = tryFallback(sql, body, fallback);
+      const fromFallback = lexed.unterminated === undefined ? tryFallback(sql, body, fallback) : undefined;
       if (fromFallback !== undefined) return fromFallback;
       return unknownClassification(guessType(body), body, body.length);
     }
@@ -61,7 +59,8 @@ export function classifyStatement(sql: string, fallback?: QueryFallback): Statem
   }
 }
 
-function analyze(sql: string, tokens: Token[]): StatementClassification {
+/** @param unterminatedAt where the text ran out inside a string or comment (-1: it did not) */
+function analyze(sql: string, tokens: Token[], unterminatedAt: number): StatementClassification {
   const cursor = new TokenCursor(tokens, sql);
   const facts = new StatementFacts();
   const ctx: ParseContext = { cursor, facts, scope: new NameScope(), nesting: 0, inPositionCall: false, parseQuery };
@@ -77,6 +76,9 @@ function analyze(sql: string, tokens: Token[]): StatementClassification {
     const t = tokens[i];
     if (t !== undefined && (t.kind === 'error' || isSemicolon(t))) throw new ParseFailure('stray token');
   }
+  // Text cut inside a comment is unknown, unless the cut lies in INSERT data (never looked at).
+  const dataStart = tokens[checkedUpTo]?.start ?? Number.POSITIVE_INFINITY;
+  if (unterminatedAt >= 0 && unterminatedAt < dataStart) throw new ParseFailure('text ends inside a comment');
   return buildClassification(outcome, facts, tokens, checkedUpTo);
 }
 
@@ -167,11 +169,27 @@ function tryFallback(sql: string, tokens: Token[], fallback: QueryFallback | und
   const cursor = new TokenCursor(tokens, sql);
   const first = cursor.word();
   const queryLike = first === 'SELECT' || cursor.isPunct('(') || (first === 'WITH' && !isWithInsertAt(cursor));
-  if (!queryLike || tokens.some((t) => t.kind === 'error' || isSemicolon(t))) return undefined;
+  if (!queryLike || tokens.some((t) => t.kind === 'error' || isSemicolon(t)) || maxBracketDepth(tokens) > MAX_FALLBACK_NESTING) {
+    return undefined;
+  }
   const end = tokens[tokens.length - 1]?.end ?? sql.length;
   const reading = fallback.readQuery(sql.slice(0, end));
   if (reading === undefined) return undefined;
   return fallbackReadClassification(reading.tablesRead, tokens, tokens.length);
+}
+
+/** Deeply nested text makes node-sql-parser backtrack for long: such statements stay unknown. */
+const MAX_FALLBACK_NESTING = 16;
+
+function maxBracketDepth(tokens: readonly Token[]): number {
+  let depth = 0;
+  let max = 0;
+  for (const t of tokens) {
+    if (t.kind !== 'punct') continue;
+    if (t.text === '(' || t.text === '[') max = Math.max(max, ++depth);
+    else if (t.text === ')' || t.text === ']') depth--;
+  }
+  return max;
 }
 
 const TYPE_BY_VERB: Readonly<Record<string, StatementType>> = {

@@ -175,7 +175,8 @@ const RESET_WORDS = new Set([
   'RANGE', 'GROUPS', 'PRECEDING', 'FOLLOWING', 'UNBOUNDED', 'CURRENT', 'OVER', 'PARTITION', 'BY', 'ORDER',
   'NEXT', 'ONLY', 'EXCEPT', 'REPLACE', 'APPLY', 'STALENESS', 'INTERPOLATE', 'STDOUT', 'APPEND', 'TRUNCATE',
   'COMPRESSION', 'LEVEL', 'OUTFILE', 'ALL', 'ANY', 'SOME', 'EXISTS', 'ON', 'USING', 'GROUPING', 'SETS',
-  'ROLLUP', 'CUBE', 'TOTALS', 'OFFSET', 'LIMIT', 'RESPECT', 'IGNORE', 'FINAL', 'SAMPLE', 'ARRAY', 'JOIN',
+  'ROLLUP', 'CUBE', 'TOTALS', 'OFFSET', 'LIMIT', 'RESPECT', 'IGNORE', 'FINAL', 'SAMPLE', 'ARRAY', 'JOIN', 'FILTER',
+  'ESCAPE', 'WITHIN',
 ]);
 
 /** Literal prefixes that take a string: `DATE '2024-01-01'`, `TIMESTAMP '...'`. */
@@ -207,7 +208,8 @@ class OperandRun {
       const aliasLike = (t.kind === 'word' || t.kind === 'quoted') && !c.isPunct('.', 1) && !c.isPunct('(', 1);
       const typedLiteral = t.kind === 'string' && this.previous !== undefined &&
         TYPED_LITERAL_PREFIXES.has(this.previous.upper);
-      if (!aliasLike && !typedLiteral) c.fail('unexpected operand');
+      if (typedLiteral) return;
+      if (!aliasLike) c.fail('unexpected operand');
     } else if (this.count >= 2) {
       c.fail('unexpected operand');
     }

@@ -30,8 +30,11 @@ interface NodeSqlParser {
 
 type ParserModule = { Parser: new () => NodeSqlParser };
 
-/** Statements longer than this are not handed over: its PEG parser backtracks on long garbage. */
-export const FALLBACK_MAX_LENGTH = 2000;
+/**
+ * Statements longer than this are not handed over: its PEG parser backtracks, and on a
+ * 1–2 KB near-miss it was measured at 10–25 ms, too close to the 50 ms a classification may take.
+ */
+export const FALLBACK_MAX_LENGTH = 1000;
 
 export function createNodeSqlParserFallback(): QueryFallback {
   let parser: NodeSqlParser | undefined;

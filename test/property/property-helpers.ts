@@ -29,7 +29,7 @@ export type CaseChange = 'upper' | 'lower' | 'mixed' | 'keep';
  * `changeCase` is set, keywords re-cased. Tokens themselves, literals and names, are untouched.
  */
 export function relayout(text: string, separators: readonly string[], changeCase: CaseChange): string {
-  const { tokens } = tokenize(text);
+  const { tokens, unterminated, unterminatedAt } = tokenize(text);
   let out = separators[separators.length - 1] ?? '';
   tokens.forEach((t, i) => {
     let piece = t.text;
@@ -42,7 +42,8 @@ export function relayout(text: string, separators: readonly string[], changeCase
     // After a stray `#`, a space would turn it into a comment: a line break keeps it a stray `#`.
     out += t.kind === 'error' && t.text === '#' ? '\n' : (separators[i % Math.max(1, separators.length)] ?? ' ');
   });
-  return out;
+  // A comment left open at the end is not a token, but it is part of the text: keep it.
+  return unterminated === 'comment' ? out + text.slice(unterminatedAt) : out;
 }
 
 function recase(word: string, change: CaseChange, salt: number): string {

@@ -1,8 +1,8 @@
 import { scanExpression } from '../expression-scanner.js';
 import { expectQualifiedName, readQualifiedName } from '../names.js';
 import type { ParseContext } from '../parse-context.js';
-import { isAccessEntityAt } from './access-control.js';
-import { acceptOnCluster, skipRest } from './common-clauses.js';
+import { acceptOnCluster } from './common-clauses.js';
+import { acceptDatabaseOrAccessEntity, acceptTableKind } from './object-kinds.js';
 import { parseQuery } from './select.js';
 import type { StatementOutcome } from './statement-outcome.js';
 
@@ -23,20 +23,9 @@ export function parseAlterStatement(ctx: ParseContext): StatementOutcome {
   const facts = ctx.facts;
   const outcome: StatementOutcome = { type: 'alter', route: 'write' };
   c.expectWord('ALTER');
-  if (c.acceptWord('DATABASE')) {
-    facts.databasesWritten.add(expectQualifiedName(c).text);
-    skipRest(c);
-    return outcome;
-  }
-  if (isAccessEntityAt(c)) {
-    skipRest(c);
-    return outcome;
-  }
+  if (acceptDatabaseOrAccessEntity(ctx)) return outcome;
   c.acceptWord('TEMPORARY');
-  if (!(c.acceptWord('TABLE') || c.acceptWord('DICTIONARY') || c.acceptWords('LIVE', 'VIEW') ||
-    c.acceptWords('MATERIALIZED', 'VIEW') || c.acceptWord('VIEW'))) {
-    c.fail('expected ALTER TABLE');
-  }
+  if (!acceptTableKind(c)) c.fail('expected ALTER TABLE');
   facts.noteTableWritten(expectQualifiedName(c));
   acceptOnCluster(c);
   parseAlterCommands(ctx);

@@ -1,10 +1,9 @@
-import { isQueryStart, scanExpression, scanParameter, scanParenthesized } from '../expression-scanner.js';
+import { isQueryStart, scanExpression, scanParameter } from '../expression-scanner.js';
 import { expectQualifiedName } from '../names.js';
 import type { ParseContext } from '../parse-context.js';
-import type { TokenCursor } from '../token-cursor.js';
-import { isAccessEntityAt } from './access-control.js';
 import { acceptIfNotExists, acceptOnCluster, skipRest } from './common-clauses.js';
-import { parseQuery } from './select.js';
+import { acceptDatabaseOrAccessEntity, acceptIndexOn, acceptTableKind } from './object-kinds.js';
+import { parseQuery, parseTableFunction } from './select.js';
 import type { StatementOutcome } from './statement-outcome.js';
 
 /**
@@ -27,26 +26,9 @@ export function parseCreateStatement(ctx: ParseContext): StatementOutcome {
   c.acceptWord(verb);
   if (verb === 'CREATE') c.acceptWords('OR', 'REPLACE');
 
-  if (c.acceptWord('DATABASE')) {
-    acceptIfNotExists(c);
-    facts.databasesWritten.add(expectQualifiedName(c).text);
-    skipRest(c);
-    return outcome;
-  }
-  if (isAccessEntityAt(c)) {
-    skipRest(c);
-    return outcome;
-  }
-  if (c.acceptWord('INDEX') || c.acceptWords('UNIQUE', 'INDEX')) {
-    acceptIfNotExists(c);
-    expectQualifiedName(c);
-    c.expectWord('ON');
-    facts.noteTableWritten(expectQualifiedName(c));
-    skipRest(c);
-    return outcome;
-  }
+  if (acceptDatabaseOrAccessEntity(ctx) || acceptIndexOn(ctx)) return outcome;
   c.acceptWord('TEMPORARY');
-  const isObject = acceptObjectKind(c);
+  const isObject = acceptTableKind(c);
   // `ATTACH db.t` (short form for a detached table) names no kind.
   if (!isObject && verb !== 'ATTACH') c.fail('unsupported CREATE');
   acceptIfNotExists(c);
@@ -60,11 +42,6 @@ export function parseCreateStatement(ctx: ParseContext): StatementOutcome {
   acceptOnCluster(c);
   parseCreateTail(ctx);
   return outcome;
-}
-
-function acceptObjectKind(c: TokenCursor): boolean {
-  return c.acceptWord('TABLE') || c.acceptWord('DICTIONARY') || c.acceptWord('VIEW') ||
-    c.acceptWords('MATERIALIZED', 'VIEW') || c.acceptWords('LIVE', 'VIEW') || c.acceptWords('WINDOW', 'VIEW');
 }
 
 /** Columns, engine and clauses (scanned as expressions) up to AS, TO and FROM. */
@@ -82,9 +59,7 @@ function parseCreateTail(ctx: ParseContext): void {
       if (isQueryStart(c) || c.isPunct('(')) {
         parseQuery(ctx);
       } else if (c.isName() && c.isPunct('(', 1)) {
-        const fn = c.next();
-        facts.noteTableFunction(fn.text);
-        scanParenthesized(ctx, fn.text.toLowerCase());
+        parseTableFunction(ctx);
       } else {
         facts.noteTableRead(expectQualifiedName(c));
       }

@@ -1,8 +1,6 @@
-import { expectQualifiedName } from '../names.js';
 import type { ParseContext } from '../parse-context.js';
-import type { TokenCursor } from '../token-cursor.js';
-import { isAccessEntityAt } from './access-control.js';
 import { acceptIfExists, readNameList, skipRest } from './common-clauses.js';
+import { acceptDatabaseOrAccessEntity, acceptIndexOn, acceptTableKind } from './object-kinds.js';
 import type { StatementOutcome } from './statement-outcome.js';
 
 /**
@@ -21,36 +19,14 @@ export function parseDropStatement(ctx: ParseContext): StatementOutcome {
     type: verb === 'DETACH' ? 'detach' : verb === 'DROP' ? 'drop' : 'other',
     route: 'write',
   };
-  if (c.acceptWord('DATABASE')) {
-    acceptIfExists(c);
-    facts.databasesWritten.add(expectQualifiedName(c).text);
-    skipRest(c);
-    return outcome;
-  }
-  if (isAccessEntityAt(c)) {
-    skipRest(c);
-    return outcome;
-  }
-  if (c.acceptWord('INDEX')) {
-    acceptIfExists(c);
-    expectQualifiedName(c);
-    c.expectWord('ON');
-    facts.noteTableWritten(expectQualifiedName(c));
-    skipRest(c);
-    return outcome;
-  }
+  if (acceptDatabaseOrAccessEntity(ctx) || acceptIndexOn(ctx)) return outcome;
   c.acceptWord('TEMPORARY');
-  acceptObjectKind(c);
+  // The kind may be left out (`DETACH db.t`).
+  acceptTableKind(c);
   acceptIfExists(c);
   c.acceptWords('IF', 'EMPTY');
   for (const name of readNameList(c)) facts.noteTableWritten(name);
   // ON CLUSTER, PERMANENTLY, SYNC, UUID '...': nothing more to learn.
   skipRest(c);
   return outcome;
-}
-
-function acceptObjectKind(c: TokenCursor): boolean {
-  return c.acceptWord('TABLE') || c.acceptWord('DICTIONARY') || c.acceptWord('VIEW') ||
-    c.acceptWords('MATERIALIZED', 'VIEW') || c.acceptWords('LIVE', 'VIEW') || c.acceptWords('WINDOW', 'VIEW') ||
-    c.acceptWord('TABLES') || c.acceptWord('DICTIONARIES');
 }

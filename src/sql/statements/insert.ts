@@ -2,7 +2,7 @@ import { isQueryStart, scanExpression, scanParameter, scanParenthesized } from '
 import { expectQualifiedName } from '../names.js';
 import type { ParseContext } from '../parse-context.js';
 import type { TokenCursor } from '../token-cursor.js';
-import { parseQuery, parseWithItems } from './select.js';
+import { parseQuery, parseTableFunction, parseWithItems } from './select.js';
 import type { StatementOutcome } from './statement-outcome.js';
 
 /**
@@ -27,9 +27,7 @@ export function parseInsertStatement(outer: ParseContext): StatementOutcome {
   c.acceptWord('TABLE');
   if (c.acceptWord('FUNCTION')) {
     if (!c.isName() || !c.isPunct('(', 1)) c.fail('expected a table function');
-    const fn = c.next();
-    facts.noteTableFunction(fn.text);
-    scanParenthesized(ctx, fn.text.toLowerCase());
+    parseTableFunction(ctx);
   } else if (c.isPunct('{')) {
     scanParameter(ctx);
     facts.hasUnresolvedTable = true;

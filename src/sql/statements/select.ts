@@ -244,15 +244,7 @@ function parseTableItem(ctx: ParseContext): void {
     scanParameter(ctx);
     facts.hasUnresolvedTable = true;
   } else if (c.isName() && c.isPunct('(', 1)) {
-    const fn = c.next();
-    const name = fn.text;
-    facts.noteTableFunction(name);
-    const first = c.peek(1);
-    if (name.toLowerCase() === 'dictionary' && first !== undefined) {
-      if (first.kind === 'string') facts.dictionaries.add(stringLiteralValue(first));
-      else if (first.kind === 'word' || first.kind === 'quoted') facts.dictionaries.add(identifierName(first));
-    }
-    scanParenthesized(ctx, name.toLowerCase());
+    parseTableFunction(ctx);
   } else {
     const name = expectQualifiedName(c);
     if (name.database !== undefined || !ctx.scope.has(name.name)) facts.noteTableRead(name);
@@ -260,8 +252,26 @@ function parseTableItem(ctx: ParseContext): void {
   parseTableModifiers(ctx);
 }
 
+/**
+ * A table function call `name(args)` at the cursor: recorded in tableFunctions; its arguments
+ * are scanned (a subquery there, as in `view(SELECT ...)`, is read); `dictionary('d')` names a dictionary.
+ */
+export function parseTableFunction(ctx: ParseContext): void {
+  const c = ctx.cursor;
+  const name = c.next().text;
+  ctx.facts.noteTableFunction(name);
+  const first = c.peek(1);
+  if (name.toLowerCase() === 'dictionary' && first !== undefined) {
+    if (first.kind === 'string') ctx.facts.dictionaries.add(stringLiteralValue(first));
+    else if (first.kind === 'word' || first.kind === 'quoted') ctx.facts.dictionaries.add(identifierName(first));
+  }
+  scanParenthesized(ctx, name.toLowerCase());
+}
+
+/** `[FINAL] [[AS] alias [(columns)]] [FINAL] [SAMPLE k [OFFSET m]]`: one alias at most. */
 function parseTableModifiers(ctx: ParseContext): void {
   const c = ctx.cursor;
+  let aliased = false;
   for (;;) {
     if (c.acceptWord('FINAL')) continue;
     if (c.acceptWord('SAMPLE')) {
@@ -269,22 +279,20 @@ function parseTableModifiers(ctx: ParseContext): void {
       if (c.acceptWord('OFFSET')) requireExpression(ctx, JOIN_OPTIONS);
       continue;
     }
+    if (aliased) return;
     if (c.acceptWord('AS')) {
       if (!c.isName()) c.fail('expected an alias');
-      c.pos++;
-      if (c.isPunct('(')) scanParenthesized(ctx, '');
-      continue;
+    } else {
+      const t = c.peek();
+      const bareAlias = t !== undefined && ((t.kind === 'word' && !NOT_AN_ALIAS.has(t.upper)) || t.kind === 'quoted') &&
+        !c.isPunct('(', 1) && !c.isPunct('.', 1);
+      if (!bareAlias) return;
     }
-    const t = c.peek();
-    if (t !== undefined && ((t.kind === 'word' && !NOT_AN_ALIAS.has(t.upper)) || t.kind === 'quoted') &&
-      !c.isPunct('(', 1) && !c.isPunct('.', 1)) {
-      c.pos++;
-      continue;
-    }
-    return;
+    c.pos++;
+    aliased = true;
+    if (c.isPunct('(')) scanParenthesized(ctx, '');
   }
 }
-
 
 /** A statement that is a query: always a read (ClickHouse's SELECT changes nothing). */
 export function parseSelectStatement(ctx: ParseContext): StatementOutcome {

@@ -48,6 +48,8 @@ function readSettingValue(c: TokenCursor): string | undefined {
   let depth = 0;
   let last = first;
   let count = 0;
+  // A compound literal is rebuilt from its tokens so comments and layout inside do not leak into the value.
+  let compound = '';
   for (let t = c.peek(); t !== undefined; t = c.peek()) {
     if (t.kind === 'error') c.fail('unrecognized token');
     if (t.kind === 'punct') {
@@ -56,11 +58,13 @@ function readSettingValue(c: TokenCursor): string | undefined {
       else if (t.text === ')' || t.text === ']' || t.text === '}') depth--;
       if (depth < 0) c.fail('unbalanced brackets');
     }
+    const glued = t.kind === 'punct' || last.kind === 'punct' || count === 0;
+    compound += glued ? t.text : ` ${t.text}`;
     last = t;
     count++;
     c.pos++;
   }
-  if (count === 0) c.fail('expected a value');
+  if (count === 0 || depth !== 0) c.fail('expected a value');
   if (count === 1) {
     if (first.kind === 'string') return stringLiteralValue(first);
     if (first.kind === 'number') return first.text;
@@ -72,7 +76,7 @@ function readSettingValue(c: TokenCursor): string | undefined {
     return first.text === '-' ? `-${last.text}` : last.text;
   }
   if (first.kind === 'punct' && (first.text === '[' || first.text === '(' || first.text === '{')) {
-    return c.text.slice(first.start, last.end);
+    return compound;
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import { expectQualifiedName } from '../names.js';
 import type { ParseContext } from '../parse-context.js';
-import { isAccessEntityAt } from './access-control.js';
+import { isAccessEntityAt } from './object-kinds.js';
 import { skipRest } from './common-clauses.js';
 import type { StatementOutcome } from './statement-outcome.js';
 
