@@ -1,5 +1,8 @@
 import type { AddressInfo } from 'node:net';
+import { createAdminHandler } from './admin/create-admin-handler.js';
 import { createAuthenticator } from './auth/create-authenticator.js';
+import { openQueryCache, type CacheHooks } from './cache/create-query-cache.js';
+import { readBounded } from './response/read-bounded.js';
 import type { Config } from './config/config.js';
 import { createLogger, type Logger } from './log/create-logger.js';
 import { createMetrics, type Metrics } from './metrics/create-metrics.js';
@@ -7,6 +10,42 @@ import { createPipeline } from './pipeline.js';
 import { createHttpServer } from './server/create-server.js';
 import { createSqlClassifier } from './sql/create-sql-classifier.js';
 import { createUpstreamCluster, type UpstreamCluster } from './upstream/upstream-cluster.js';
+
+/** Runs a read-only statement on the writer of every cluster (as the read user) and joins the answers. */
+async function queryEveryWriter(clusters: ReadonlyMap<string, UpstreamCluster>, sql: string): Promise<string> {
+  const answers = await Promise.all(
+    [...clusters.values()].map(async (cluster) => {
+      const { node, credentials } = cluster.pick('writer', 'read');
+      const response = await node.request({
+        method: 'POST',
+        path: '/',
+        headers: { 'x-clickhouse-user': credentials.user, 'x-clickhouse-key': credentials.password },
+        body: Buffer.from(sql),
+      });
+      const text = await readBounded(response.body, 16 * 1024 * 1024);
+      if (response.statusCode !== 200) throw new Error(`${node.name} answered ${response.statusCode}: ${text.toString('utf8').trim()}`);
+      return text.toString('utf8');
+    }),
+  );
+  return answers.join('');
+}
+
+function cacheMetricHooks(metrics: Metrics, logger: Logger): CacheHooks {
+  return {
+    onStore: (bytes) => {
+      metrics.cacheStores.inc();
+      metrics.cacheStoredBytes.inc(bytes);
+    },
+    onNotStored: (reason) => metrics.cacheNotStored.inc({ reason }),
+    onEviction: () => metrics.cacheEvictions.inc(),
+    onInvalidation: (cause, scope) => metrics.cacheInvalidations.inc({ cause, scope }),
+    onStoreError: (operation, error) => {
+      metrics.cacheStoreErrors.inc({ operation });
+      logger.warn('cache store error', { operation, error: String(error) });
+    },
+    onMutationPollError: (error) => logger.warn('polling system.mutations failed', { error: String(error) }),
+  };
+}
 
 export interface RunningChgate {
   /** host:port actually bound (the port may have been 0). */
@@ -33,15 +72,29 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
       }),
     );
   }
+  const cache = await openQueryCache(
+    // Disabled: nothing is read or stored, but writes are still tracked, so no file is needed.
+    config.cache.enabled ? config.cache : { ...config.cache, store: { ...config.cache.store, kind: 'memory' } },
+    { queryWriter: (sql) => queryEveryWriter(clusters, sql), hooks: cacheMetricHooks(metrics, logger) },
+  );
+  const authenticator = createAuthenticator(config.users.values());
   const handleQuery = createPipeline({
-    authenticator: createAuthenticator(config.users.values()),
+    authenticator,
+    cache,
     classifier: createSqlClassifier(),
     clusters,
     metrics,
     logger,
     maxQueryHeadBytes: config.server.maxQueryHeadBytes,
   });
-  const server = createHttpServer({ handleQuery, metrics, logger });
+  const handleAdmin = createAdminHandler({ authenticator, cache: { purge: (table) => cache.purge(table) } });
+  const cacheGauges = setInterval(() => {
+    const stats = cache.stats();
+    metrics.cacheEntries.set(stats.memoryEntries);
+    metrics.cacheBytes.set(stats.memoryBytes);
+  }, 1000);
+  cacheGauges.unref();
+  const server = createHttpServer({ handleQuery, handleAdmin, metrics, logger });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -62,6 +115,8 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      clearInterval(cacheGauges);
+      await cache.close();
       await Promise.all([...clusters.values()].map((cluster) => cluster.close()));
     },
   };

@@ -1,14 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import type { Authenticator } from './auth/create-authenticator.js';
+import type { Authenticator, AuthenticatedUser } from './auth/create-authenticator.js';
+import type { CacheFill, CacheLookup, QueryCache } from './cache/create-query-cache.js';
 import { ChgateError, toChgateError } from './errors/error-catalogue.js';
 import type { Logger } from './log/create-logger.js';
 import type { Metrics } from './metrics/create-metrics.js';
-import { createClientResponse } from './response/client-response.js';
+import { createClientResponse, type ClientResponse } from './response/client-response.js';
 import { readBounded } from './response/read-bounded.js';
+import { routeLabel } from './routing/decide-route.js';
 import type { PlannedStatement } from './routing/plan-body.js';
 import { planRequest } from './routing/plan-request.js';
-import { routeLabel } from './routing/decide-route.js';
 import { decodeRequest, type DecodedRequest } from './server/decode-request.js';
 import { decodeBodyStream, readQueryHead, type QueryHead } from './server/read-query-head.js';
 import type { SqlClassifier } from './sql/create-sql-classifier.js';
@@ -20,6 +21,8 @@ export interface PipelineDependencies {
   authenticator: Authenticator;
   classifier: SqlClassifier;
   clusters: ReadonlyMap<string, UpstreamCluster>;
+  /** Absent when the cache is disabled. */
+  cache: QueryCache | undefined;
   metrics: Metrics;
   logger: Logger;
   maxQueryHeadBytes: number;
@@ -27,12 +30,15 @@ export interface PipelineDependencies {
 
 const maxErrorBodyBytes = 1024 * 1024;
 
-/** One ClickHouse HTTP query request, top to bottom: decode → auth → sql → routing → upstream → response. */
+/** One ClickHouse HTTP query request, top to bottom: decode → auth → sql → routing → cache → upstream → response. */
 export function createPipeline(deps: PipelineDependencies) {
+  const { cache, metrics } = deps;
+
   return async function handleQuery(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const startedAt = performance.now();
     const output = createClientResponse(response);
     let userName = 'unauthenticated';
+    let fill: CacheFill | undefined;
     try {
       const decoded = decodeRequest(request, url);
       output.setHeader('x-clickhouse-query-id', decoded.queryId);
@@ -43,43 +49,113 @@ export function createPipeline(deps: PipelineDependencies) {
       const query = await readRequestQuery(request, decoded, deps.maxQueryHeadBytes);
       const plan = planRequest(query.head, query.rest === null || decoded.isBodyOpaque, deps.classifier, {
         hasHttpSession: decoded.params.has('session_id'),
+        database: decoded.params.get('database') ?? undefined,
+        isRecentlyWritten: cache ? (classification, database) => cache.readsFromWriter(classification, database) : undefined,
       });
-      const choices = plan.map((step) => (step.decision.target === 'local' ? undefined : cluster.pick(step.decision.target)));
+      const choices = plan.map((step) => (step.decision.target === 'local' ? undefined : cluster.pick(step.decision.target, step.decision.identity)));
       output.setHeader('x-chgate-route', plan.map((step) => routeLabel(step.decision)).join(', '));
-      output.setHeader('x-chgate-upstream', choices.map((choice) => choice?.node.name ?? '-').join(', '));
-      for (const step of plan) {
-        deps.metrics.statements.inc({ route: step.classification.unknown ? 'unknown' : step.classification.route, target: step.decision.target, type: step.classification.type });
+      countStatements(plan);
+
+      const lookup = await lookUpCache(request, decoded, user, cluster, plan, output);
+      if (lookup?.mode === 'use' && cache) {
+        const acquired = await cache.acquire(lookup);
+        if (acquired.kind === 'hit') {
+          metrics.cacheRequests.inc({ user: user.name, result: 'hit', reason: '' });
+          output.setHeader('x-chgate-upstream', 'cache');
+          output.setHeader('x-cache', 'HIT');
+          output.setHeader('age', String(acquired.ageSeconds));
+          output.replay(acquired.entry.status, acquired.entry.headers, acquired.entry.body);
+          return;
+        }
+        fill = acquired;
+        metrics.cacheRequests.inc({ user: user.name, result: 'miss', reason: '' });
+        output.setHeader('x-cache', 'MISS');
       }
+      output.setHeader('x-chgate-upstream', choices.map((choice) => choice?.node.name ?? '-').join(', '));
 
       let lastUpstream: UpstreamResponse | undefined;
       const lastIndex = plan.length - 1;
       for (const [index, step] of plan.entries()) {
         const choice = choices[index];
         if (!choice) continue;
-        const upstream = await sendStatement(step, choice, decoded, query, index === lastIndex, output.signal);
-        deps.metrics.upstreamRequests.inc({ node: choice.node.name, status: String(upstream.statusCode) });
-        lastUpstream = upstream;
-        if (upstream.statusCode !== 200) {
-          output.forwardError(upstream, await readBounded(upstream.body, maxErrorBodyBytes));
-          return;
+        const database = step.database ?? decoded.params.get('database') ?? undefined;
+        const changesData = step.classification.route !== 'read' || step.classification.unknown;
+        // Invalidated when the write starts and again when it has completed, before the client hears of it.
+        if (changesData) await cache?.invalidateFor(step.classification, database, 'start');
+        try {
+          const upstream = await sendStatement(step, choice, decoded, query, index === lastIndex, output.signal);
+          metrics.upstreamRequests.inc({ node: choice.node.name, status: String(upstream.statusCode) });
+          lastUpstream = upstream;
+          if (upstream.statusCode !== 200) {
+            output.forwardError(upstream, await readBounded(upstream.body, maxErrorBodyBytes));
+            return;
+          }
+          const { endedWithException } = await output.forwardBody(upstream, {
+            // A write's end must not reach the client before its invalidation: no Content-Length for writes.
+            isOnlyStatement: plan.length === 1 && !changesData,
+            onChunk: fill ? (chunk) => fill?.push(chunk) : undefined,
+          });
+          if (fill) {
+            void fill
+              .finish({ status: upstream.statusCode, headers: upstream.headers, cutOff: false, servedByWriter: choice.node.role === 'writer' })
+              .catch((error: unknown) => deps.logger.warn('cache store failed', { error: String(error) }));
+            fill = undefined;
+          }
+          if (endedWithException) break;
+        } finally {
+          if (changesData) await cache?.invalidateFor(step.classification, database, 'complete');
         }
-        const { endedWithException } = await output.forwardBody(upstream, { isOnlyStatement: plan.length === 1 });
-        if (endedWithException) break;
       }
       output.finish(lastUpstream);
     } catch (error) {
       const failure = toChgateError(error);
-      deps.metrics.errors.inc({ error: failure.errorName });
+      metrics.errors.inc({ error: failure.errorName });
       if (failure.errorName === 'INTERNAL_ERROR') deps.logger.error('request failed', { error: String(failure.cause) });
       output.fail(failure);
       discardRequestBody(request);
     } finally {
+      fill?.abandon();
       response.once('close', () => {
-        deps.metrics.requests.inc({ user: userName, status: String(response.statusCode) });
-        deps.metrics.requestDuration.observe({ status: String(response.statusCode) }, (performance.now() - startedAt) / 1000);
+        metrics.requests.inc({ user: userName, status: String(response.statusCode) });
+        metrics.requestDuration.observe({ status: String(response.statusCode) }, (performance.now() - startedAt) / 1000);
       });
     }
   };
+
+  function countStatements(plan: readonly PlannedStatement[]): void {
+    for (const step of plan) {
+      const { classification } = step;
+      metrics.statements.inc({ route: classification.unknown ? 'unknown' : classification.route, target: step.decision.target, type: classification.type });
+    }
+  }
+
+  async function lookUpCache(
+    request: IncomingMessage,
+    decoded: DecodedRequest,
+    user: AuthenticatedUser,
+    cluster: UpstreamCluster,
+    plan: readonly PlannedStatement[],
+    output: ClientResponse,
+  ): Promise<CacheLookup | undefined> {
+    if (!cache) return undefined;
+    const lookup = await cache.lookup(
+      {
+        method: request.method ?? 'GET',
+        params: decoded.params,
+        acceptEncoding: decoded.forwardHeaders['accept-encoding'],
+        proxyUser: user.name,
+        cluster: cluster.name,
+        backendUser: cluster.readUser,
+      },
+      plan.map((step) => step.classification),
+    );
+    if (lookup.mode === 'bypass') {
+      metrics.cacheRequests.inc({ user: user.name, result: 'bypass', reason: lookup.reason });
+      output.setHeader('x-cache', 'BYPASS');
+      output.setHeader('x-cache-reason', lookup.reason);
+    }
+    return lookup;
+  }
 
   async function sendStatement(
     step: PlannedStatement,
@@ -90,6 +166,7 @@ export function createPipeline(deps: PipelineDependencies) {
     signal: AbortSignal,
   ): Promise<UpstreamResponse> {
     const params = new URLSearchParams(request.params);
+    params.delete('no_cache');
     if (step.database !== undefined) params.set('database', step.database);
     for (const [name, value] of step.settings) params.set(name, value);
 
@@ -112,11 +189,12 @@ export function createPipeline(deps: PipelineDependencies) {
       return await choice.node.request({ method: request.method, path: `/?${params.toString()}`, headers, body, signal });
     } catch (error) {
       const failure = describeUpstreamFailure(error, choice.node.name);
-      deps.metrics.upstreamErrors.inc({ node: choice.node.name, kind: failure.kind });
+      metrics.upstreamErrors.inc({ node: choice.node.name, kind: failure.kind });
       throw failure.error;
     }
   }
 }
+
 
 async function readRequestQuery(request: IncomingMessage, decoded: DecodedRequest, limit: number): Promise<QueryHead> {
   if (decoded.method === 'GET') {

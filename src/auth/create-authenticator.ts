@@ -8,6 +8,7 @@ import type { ClientCredentials } from './extract-credentials.js';
 export interface AuthenticatedUser {
   name: string;
   cluster: string;
+  isAdmin: boolean;
 }
 
 export interface Authenticator {
@@ -44,7 +45,7 @@ export function createAuthenticator(users: Iterable<ProxyUserConfig>): Authentic
           `${credentials.user}: Authentication failed: password is incorrect, or there is no user with such name, or this address is not allowed`,
         );
       }
-      return { name: user.config.name, cluster: user.config.cluster };
+      return { name: user.config.name, cluster: user.config.cluster, isAdmin: user.config.isAdmin };
     },
   };
 }

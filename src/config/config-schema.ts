@@ -51,6 +51,31 @@ const userSchema = z
       .optional(),
     networks: z.array(z.string().min(1)).min(1).default(['127.0.0.0/8', '::1/128']),
     cluster: z.string().min(1),
+    // May use the /admin endpoints (cache purge).
+    admin: z.boolean().default(false),
+  })
+  .strict();
+
+const cacheSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    max_memory_bytes: z.number().int().min(1024 * 1024).default(256 * 1024 * 1024),
+    max_entry_bytes: z.number().int().min(1).default(10 * 1024 * 1024),
+    default_ttl_ms: z.number().int().min(1).default(300_000),
+    store: z
+      .object({
+        kind: z.enum(['sqlite', 'memory']).default('sqlite'),
+        path: z.string().min(1).default('.chgate/cache.sqlite'),
+        max_bytes: z.number().int().min(1024 * 1024).default(2 * 1024 * 1024 * 1024),
+        prune_interval_ms: z.number().int().min(1000).default(60_000),
+      })
+      .strict()
+      .default({}),
+    single_flight_wait_ms: z.number().int().min(0).default(30_000),
+    replica_lag_window_ms: z.number().int().min(0).default(5_000),
+    mutation_poll_interval_ms: z.number().int().min(50).default(1_000),
+    shared_groups: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({}),
+    table_dependencies: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({}),
   })
   .strict();
 
@@ -68,6 +93,7 @@ export const configFileSchema = z
     server: serverSchema.default({}),
     clusters: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), clusterSchema),
     users: z.record(z.string().min(1), userSchema),
+    cache: cacheSchema.default({}),
   })
   .strict();
 

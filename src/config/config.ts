@@ -1,3 +1,5 @@
+import type { CacheConfig } from '../cache/cache-config.js';
+
 /** chgate's configuration after loading: validated, defaults filled, camelCase. */
 
 export interface BackendCredentials {
@@ -35,6 +37,8 @@ export interface ProxyUserConfig {
   passwordSha256Hex?: string;
   networks: string[];
   cluster: string;
+  /** May use the /admin endpoints. */
+  isAdmin: boolean;
 }
 
 export interface ServerConfig {
@@ -45,6 +49,7 @@ export interface ServerConfig {
 
 export interface Config {
   server: ServerConfig;
+  cache: CacheConfig;
   clusters: Map<string, ClusterConfig>;
   users: Map<string, ProxyUserConfig>;
 }

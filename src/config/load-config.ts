@@ -5,6 +5,7 @@ import type { ZodIssue } from 'zod';
 import { configFileSchema, type ConfigFile } from './config-schema.js';
 import type { ClusterConfig, Config, ProxyUserConfig } from './config.js';
 import { parseCidr } from './parse-cidr.js';
+import { findCacheConfigProblems } from '../cache/cache-config.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -118,11 +119,28 @@ function buildConfig(file: ConfigFile, source: string): Config {
       ...(user.password_sha256_hex !== undefined ? { passwordSha256Hex: user.password_sha256_hex.toLowerCase() } : {}),
       networks: user.networks,
       cluster: user.cluster,
+      isAdmin: user.admin,
     });
   }
   if (users.size === 0) fail(['users'], 'at least one user is required');
 
+  const { cache } = file;
+  const cacheConfig = {
+    enabled: cache.enabled,
+    maxMemoryBytes: cache.max_memory_bytes,
+    maxEntryBytes: cache.max_entry_bytes,
+    defaultTtlMs: cache.default_ttl_ms,
+    store: { kind: cache.store.kind, path: cache.store.path, maxBytes: cache.store.max_bytes, pruneIntervalMs: cache.store.prune_interval_ms },
+    singleFlightWaitMs: cache.single_flight_wait_ms,
+    replicaLagWindowMs: cache.replica_lag_window_ms,
+    mutationPollIntervalMs: cache.mutation_poll_interval_ms,
+    sharedGroups: cache.shared_groups,
+    tableDependencies: cache.table_dependencies,
+  };
+  for (const problem of findCacheConfigProblems(cacheConfig)) fail(['cache'], problem);
+
   return {
+    cache: cacheConfig,
     server: {
       listenHost: file.server.listen_host,
       listenPort: file.server.listen_port,

@@ -11,6 +11,15 @@ export interface Metrics {
   upstreamConnectionsOpened: Counter<'node'>;
   upstreamConnectionsOpen: Gauge<'node'>;
   errors: Counter<'error'>;
+  cacheRequests: Counter<'user' | 'result' | 'reason'>;
+  cacheStores: Counter;
+  cacheStoredBytes: Counter;
+  cacheNotStored: Counter<'reason'>;
+  cacheEvictions: Counter;
+  cacheInvalidations: Counter<'cause' | 'scope'>;
+  cacheStoreErrors: Counter<'operation'>;
+  cacheEntries: Gauge;
+  cacheBytes: Gauge;
 }
 
 // 100 µs to 60 s: a cache hit and a long analytical query on one scale.
@@ -30,5 +39,14 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
     upstreamConnectionsOpened: new Counter({ name: 'chgate_upstream_connections_opened_total', help: 'TCP connections opened to ClickHouse nodes.', labelNames: ['node'], registers }),
     upstreamConnectionsOpen: new Gauge({ name: 'chgate_upstream_connections_open', help: 'TCP connections to ClickHouse nodes open now.', labelNames: ['node'], registers }),
     errors: new Counter({ name: 'chgate_errors_total', help: 'Errors chgate answered itself, by ClickHouse error name.', labelNames: ['error'], registers }),
+    cacheRequests: new Counter({ name: 'chgate_cache_requests_total', help: 'Requests by cache result (hit, miss, bypass) and bypass reason, per proxy user.', labelNames: ['user', 'result', 'reason'], registers }),
+    cacheStores: new Counter({ name: 'chgate_cache_stores_total', help: 'Responses stored in the cache.', registers }),
+    cacheStoredBytes: new Counter({ name: 'chgate_cache_stored_bytes_total', help: 'Bytes of the responses stored in the cache.', registers }),
+    cacheNotStored: new Counter({ name: 'chgate_cache_not_stored_total', help: 'Cacheable misses that were not stored, by reason.', labelNames: ['reason'], registers }),
+    cacheEvictions: new Counter({ name: 'chgate_cache_evictions_total', help: 'Entries evicted from the memory tier to stay within max_memory_bytes.', registers }),
+    cacheInvalidations: new Counter({ name: 'chgate_cache_invalidations_total', help: 'Invalidations by cause (write-start, write-complete, mutation-done, purge) and scope (tables, databases, everything).', labelNames: ['cause', 'scope'], registers }),
+    cacheStoreErrors: new Counter({ name: 'chgate_cache_store_errors_total', help: 'Cache store operations that failed (served as misses, never as errors).', labelNames: ['operation'], registers }),
+    cacheEntries: new Gauge({ name: 'chgate_cache_entries', help: 'Entries in the memory tier.', registers }),
+    cacheBytes: new Gauge({ name: 'chgate_cache_bytes', help: 'Bytes accounted in the memory tier.', registers }),
   };
 }

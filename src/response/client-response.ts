@@ -17,7 +17,12 @@ export interface ClientResponse {
    * Streams a successful upstream body; rejects if the upstream breaks. Resolves to whether the body ended with an
    * exception ClickHouse wrote after streaming began.
    */
-  forwardBody(upstream: UpstreamResponse, options: { isOnlyStatement: boolean }): Promise<{ endedWithException: boolean }>;
+  forwardBody(
+    upstream: UpstreamResponse,
+    options: { isOnlyStatement: boolean; onChunk?: (chunk: Buffer) => void },
+  ): Promise<{ endedWithException: boolean }>;
+  /** A cached response: its stored headers and bytes, in one write. */
+  replay(status: number, headers: Readonly<Record<string, string>>, body: Buffer): void;
   /** An upstream error response: its status, headers and body as ClickHouse sent them. */
   forwardError(upstream: UpstreamResponse, body: Buffer): void;
   /** An error chgate made itself. */
@@ -81,13 +86,14 @@ export function createClientResponse(response: ServerResponse): ClientResponse {
     setHeader(name, value) {
       ownHeaders.set(name, value);
     },
-    async forwardBody(upstream, { isOnlyStatement }) {
+    async forwardBody(upstream, { isOnlyStatement, onChunk }) {
       const body: Readable = upstream.body;
       const tail = createTailKeeper();
       try {
         for await (const chunk of body) {
           if (!response.headersSent) start(upstream.statusCode, upstream.headers, isOnlyStatement);
           tail.push(chunk as Buffer);
+          onChunk?.(chunk as Buffer);
           await writeChunk(chunk as Buffer);
         }
         return { endedWithException: endsWithException(tail.text()) };
@@ -96,6 +102,13 @@ export function createClientResponse(response: ServerResponse): ClientResponse {
         if (aborter.signal.aborted) throw new ChgateError('NETWORK_ERROR', 'client closed the connection', { cause: error });
         throw new ChgateError('NETWORK_ERROR', `the connection to ClickHouse broke while streaming: ${(error as Error).message}`, { cause: error });
       }
+    },
+    replay(status, headers, body) {
+      for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+      for (const [name, value] of ownHeaders) response.setHeader(name, value);
+      response.setHeader('content-length', body.length);
+      response.writeHead(status);
+      response.end(body);
     },
     forwardError(upstream, body) {
       if (response.headersSent) {

@@ -7,6 +7,7 @@ export type QueryHandler = (request: IncomingMessage, response: ServerResponse, 
 
 export interface HttpServerDependencies {
   handleQuery: QueryHandler;
+  handleAdmin: QueryHandler;
   metrics: Metrics;
   logger: Logger;
 }
@@ -34,8 +35,9 @@ export function createHttpServer(deps: HttpServerDependencies): Server {
       );
       return;
     }
-    if (route === '/') {
-      deps.handleQuery(request, response, url).catch((error: unknown) => {
+    const handler = route === '/' ? deps.handleQuery : route.startsWith('/admin/') ? deps.handleAdmin : undefined;
+    if (handler) {
+      handler(request, response, url).catch((error: unknown) => {
         deps.logger.error('unhandled request failure', { error: String(error) });
         if (!response.headersSent) sendPlainError(response, new ChgateError('INTERNAL_ERROR', 'internal error'));
         else response.destroy();

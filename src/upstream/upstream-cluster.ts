@@ -11,8 +11,13 @@ export interface NodeChoice {
 export interface UpstreamCluster {
   readonly name: string;
   readonly nodes: readonly UpstreamNode[];
-  /** Picks a node for a statement: the least loaded relative to its weight, ties in turn. */
-  pick(group: NodeGroup): NodeChoice;
+  /** The ClickHouse user reads run as: part of every cache key. */
+  readonly readUser: string;
+  /**
+   * Picks a node for a statement: the least loaded relative to its weight, ties in turn. `identity` is the
+   * ClickHouse user it runs as, independent of the node: reads sent to a writer still run read-only.
+   */
+  pick(group: NodeGroup, identity: 'read' | 'write'): NodeChoice;
   close(): Promise<void>;
 }
 
@@ -26,10 +31,11 @@ export function createUpstreamCluster(config: ClusterConfig, hooks: UpstreamNode
   return {
     name: config.name,
     nodes: [...writers, ...readers],
-    pick(group) {
+    readUser: config.readUser.user,
+    pick(group, identity) {
       const candidates = group === 'writer' ? writers : readPool;
       const node = pickLeastLoaded(candidates, turns[group]++);
-      return { node, credentials: group === 'writer' ? config.writeUser : config.readUser };
+      return { node, credentials: identity === 'write' ? config.writeUser : config.readUser };
     },
     async close() {
       await Promise.all([...writers, ...readers].map((node) => node.close()));

@@ -20,8 +20,14 @@ export interface TestChgateOptions {
   editConfig?: (yaml: string) => string;
 }
 
+/**
+ * The cache is off unless a test turns it on (the cache tests replace this block): routing tests must see every
+ * statement reach ClickHouse, and nothing may persist between runs.
+ */
+const cacheOff = 'cache:\n  enabled: false\n  store: { kind: memory }\n';
+
 export function renderTestConfig(cluster: LocalCluster, options: TestChgateOptions = {}, listenPort = 0): string {
-  const yaml = renderChgateConfig(cluster, { listenPort, connectionsPerNode: options.connectionsPerNode ?? 16 });
+  const yaml = `${renderChgateConfig(cluster, { listenPort, connectionsPerNode: options.connectionsPerNode ?? 16 })}${cacheOff}`;
   return options.editConfig ? options.editConfig(yaml) : yaml;
 }
 

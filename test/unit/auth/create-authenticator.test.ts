@@ -7,8 +7,8 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 
 describe('createAuthenticator', () => {
   const authenticator = createAuthenticator([
-    { name: 'default', networks: ['127.0.0.0/8', '::1/128'], cluster: 'local' },
-    { name: 'app', passwordSha256Hex: sha256('secret'), networks: ['10.0.0.0/8', '2001:db8::/32'], cluster: 'prod' },
+    { name: 'default', networks: ['127.0.0.0/8', '::1/128'], cluster: 'local', isAdmin: false },
+    { name: 'app', passwordSha256Hex: sha256('secret'), networks: ['10.0.0.0/8', '2001:db8::/32'], cluster: 'prod', isAdmin: true },
   ]);
   const expectRefused = (fn: () => unknown): void => {
     let thrown: unknown;
@@ -24,7 +24,7 @@ describe('createAuthenticator', () => {
 
   it('lets the passwordless default user in from loopback, IPv4, IPv6 and IPv4-mapped', () => {
     for (const address of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) {
-      expect(authenticator.authenticate({ user: 'default', password: '', source: 'none' }, address)).to.deep.equal({ name: 'default', cluster: 'local' });
+      expect(authenticator.authenticate({ user: 'default', password: '', source: 'none' }, address)).to.deep.equal({ name: 'default', cluster: 'local', isAdmin: false });
     }
   });
   it('refuses the default user from another network', () => {

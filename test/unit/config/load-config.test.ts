@@ -29,13 +29,14 @@ describe('config loader', () => {
       passwordSha256Hex: '2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b',
       networks: ['10.0.0.0/8', '127.0.0.1', '::1/128'],
       cluster: 'production',
+      isAdmin: false,
     });
     expect(config.server).to.deep.equal({ listenHost: '127.0.0.1', listenPort: 8124, maxQueryHeadBytes: 1048576 });
   });
 
   it('loads minimal.yaml with defaults: loopback-only user without password', async () => {
     const config = await loadConfigFile(join(configDir, 'minimal.yaml'), {});
-    expect(config.users.get('default')).to.deep.equal({ name: 'default', networks: ['127.0.0.0/8', '::1/128'], cluster: 'local' });
+    expect(config.users.get('default')).to.deep.equal({ name: 'default', networks: ['127.0.0.0/8', '::1/128'], cluster: 'local', isAdmin: false });
     expect(config.clusters.get('local')?.readers).to.deep.equal([]);
     expect(config.clusters.get('local')?.writeUser).to.deep.equal({ user: 'default', password: '' });
   });

@@ -29,3 +29,28 @@ describe('planBody', () => {
     expect(() => planBody([slice('SELECT 1')], [], { hasHttpSession: false })).to.throw();
   });
 });
+
+describe('planBody read-after-write inside one body', () => {
+  const write = (table: string) => classification({ type: 'insert', route: 'write', tablesWritten: [table], cacheable: false });
+  const read = (...tables: string[]) => classification({ tablesRead: tables });
+  const routeOf = (plan: ReturnType<typeof planBody>) => plan.map((step) => `${step.decision.target}/${step.decision.identity}`);
+
+  it('sends a read of a table written earlier in the body to the writer, as the read-only user', () => {
+    const plan = planBody([slice('a'), slice('b'), slice('c')], [write('t'), read('default.t'), read('u')], { hasHttpSession: false });
+    expect(routeOf(plan)).to.deep.equal(['writer/write', 'writer/read', 'reader/read']);
+    expect(plan[1]?.decision.reason).to.equal('read-after-write');
+  });
+  it('resolves names against USE and the request database', () => {
+    const use = classification({ type: 'use', route: 'session', session: { kind: 'use', database: 'db' } });
+    const plan = planBody([slice('a'), slice('b'), slice('c'), slice('d')], [write('t'), use, read('t'), read('x.t')], { hasHttpSession: false, database: 'x' });
+    expect(routeOf(plan)).to.deep.equal(['writer/write', 'local/read', 'reader/read', 'writer/read']);
+  });
+  it('treats an unclassified statement as writing everything', () => {
+    const plan = planBody([slice('a'), slice('b')], [classification({ unknown: true, route: 'write' }), read('u')], { hasHttpSession: false });
+    expect(routeOf(plan)).to.deep.equal(['writer/write', 'writer/read']);
+  });
+  it('does not move reads that come before the write', () => {
+    const plan = planBody([slice('a'), slice('b')], [read('t'), write('t')], { hasHttpSession: false });
+    expect(routeOf(plan)).to.deep.equal(['reader/read', 'writer/write']);
+  });
+});

@@ -1,0 +1,388 @@
+/**
+ * The query cache's hit path: requests/s and p50/p99 latency of a ~1 KB result served as cache hits through chgate,
+ * next to the same query with `no_cache=1` (chgate → replica → back), at 16 and 64 keep-alive connections. Both are
+ * measured in one run, interleaved in short slices (alternating which goes first), so drift in machine load hits
+ * both alike. With its own stack it also reports chgate's CPU time per request (from /proc), the number that the
+ * issue's target "above 20,000 hits/s on one core" is about, since the load client shares this machine's cores.
+ *
+ * Then a memory check: `--keys` distinct cacheable ~1 KB results through chgate (every one a miss that gets
+ * stored), chgate's RSS sampled throughout and compared with `cache.max_memory_bytes`; the oldest keys must have
+ * been evicted and the newest still hit. (A million keys is the cache library's own benchmark; through HTTP and
+ * ClickHouse, 100k distinct misses already take a while.) Not a test: it prints tables.
+ *
+ *   npx tsx bench/cache-hit.ts                         # starts its own cluster + chgate (needs `npm run build`)
+ *   npx tsx bench/cache-hit.ts --keys 0                # hit path only
+ *   npx tsx bench/cache-hit.ts --url http://127.0.0.1:8124 --keys 0   # an already running chgate with the cache on
+ *
+ * Own stack: cluster ports 19700..19739, chgate on 127.0.0.1:19790, files under <tmpdir>/chgate-bench-19700.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Pool } from 'undici';
+import { parse, stringify } from 'yaml';
+import {
+  renderChgateConfig,
+  startChgateProcess,
+  startLocalCluster,
+  stopManagedProcess,
+  type LocalCluster,
+  type ManagedProcess,
+} from '../scripts/local-cluster.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BENCH_BASE_PORT = 19700;
+const BENCH_CHGATE_PORT = 19790;
+/** 44 rows of `number \t cityHash64(number)`: 1,017 bytes of TSV. */
+const QUERY = 'SELECT number, cityHash64(number) FROM numbers(44)';
+
+const { values: args } = parseArgs({
+  options: {
+    url: { type: 'string' },
+    user: { type: 'string' },
+    password: { type: 'string', default: '' },
+    concurrency: { type: 'string', default: '16,64' },
+    duration: { type: 'string', default: '6' },
+    warmup: { type: 'string', default: '1' },
+    slices: { type: 'string', default: '6' },
+    keys: { type: 'string', default: '100000' },
+    'memory-limit-mb': { type: 'string', default: '32' },
+    store: { type: 'string', default: 'sqlite' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+type TargetName = 'hit' | 'no_cache';
+
+interface Target {
+  name: TargetName;
+  path: string;
+  /** The X-Cache every response must carry. */
+  expectedCache: 'HIT' | 'BYPASS';
+}
+
+interface Sample {
+  ok: number;
+  errors: number;
+  elapsedMs: number;
+  cpuMs: number;
+  latenciesMs: number[];
+  firstError?: string;
+}
+
+const emptySample = (): Sample => ({ ok: 0, errors: 0, elapsedMs: 0, cpuMs: 0, latenciesMs: [] });
+
+/** utime + stime of a process in ms, from /proc (undefined when not ours or not Linux). */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the command: state is field 3, utime 14 and stime 15 (1-based), in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+function processRssBytes(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match?.[1] === undefined ? undefined : Number(match[1]) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+function credentialHeaders(): Record<string, string> {
+  return args.user === undefined ? {} : { 'x-clickhouse-user': args.user, 'x-clickhouse-key': args.password };
+}
+
+/** `concurrency` workers sending QUERY back to back until `durationMs` has passed; checks bytes and X-Cache. */
+async function runFor(target: Target, pool: Pool, concurrency: number, durationMs: number, expected: string, pid: number | undefined): Promise<Sample> {
+  const sample = emptySample();
+  const headers = credentialHeaders();
+  const cpuBefore = processCpuMs(pid);
+  const started = performance.now();
+  const end = started + durationMs;
+  const worker = async () => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      try {
+        const response = await pool.request({ path: target.path, method: 'POST', headers, body: QUERY });
+        const text = await response.body.text();
+        const cache = response.headers['x-cache'];
+        if (response.statusCode === 200 && text === expected && cache === target.expectedCache) {
+          sample.ok += 1;
+          sample.latenciesMs.push(performance.now() - t0);
+        } else {
+          sample.errors += 1;
+          sample.firstError ??= `HTTP ${response.statusCode}, X-Cache ${String(cache)}: ${text.slice(0, 120)}`;
+        }
+      } catch (error) {
+        sample.errors += 1;
+        sample.firstError ??= error instanceof Error ? error.message : String(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  sample.elapsedMs = performance.now() - started;
+  const cpuAfter = processCpuMs(pid);
+  sample.cpuMs = cpuBefore === undefined || cpuAfter === undefined ? Number.NaN : cpuAfter - cpuBefore;
+  return sample;
+}
+
+function merge(into: Sample, from: Sample): void {
+  into.ok += from.ok;
+  into.errors += from.errors;
+  into.elapsedMs += from.elapsedMs;
+  into.cpuMs += from.cpuMs;
+  for (const latency of from.latenciesMs) into.latenciesMs.push(latency);
+  into.firstError ??= from.firstError;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+interface Row {
+  concurrency: number;
+  target: TargetName;
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuMicrosPerRequest: number;
+  errors: number;
+}
+
+async function measure(baseUrl: string, targets: Target[], concurrency: number, options: { durationMs: number; warmupMs: number; slices: number; expected: string; pid: number | undefined }) {
+  const pools = targets.map(() => new Pool(baseUrl, { connections: concurrency, pipelining: 1, keepAliveTimeout: 10_000 }));
+  try {
+    for (const [i, target] of targets.entries()) await runFor(target, pools[i]!, concurrency, options.warmupMs, options.expected, options.pid);
+    const totals = targets.map(emptySample);
+    for (let slice = 0; slice < options.slices; slice += 1) {
+      const order = slice % 2 === 0 ? [...targets.keys()] : [...targets.keys()].reverse();
+      for (const i of order) {
+        merge(totals[i]!, await runFor(targets[i]!, pools[i]!, concurrency, options.durationMs / options.slices, options.expected, options.pid));
+      }
+    }
+    return totals.map((total, i): Row => {
+      if (total.firstError) console.error(`  ${targets[i]!.name} @${concurrency}: ${total.errors} errors, first: ${total.firstError}`);
+      const sorted = total.latenciesMs.sort((a, b) => a - b);
+      return {
+        concurrency,
+        target: targets[i]!.name,
+        rps: total.ok / (total.elapsedMs / 1000),
+        p50: percentile(sorted, 50),
+        p99: percentile(sorted, 99),
+        cpuMicrosPerRequest: (total.cpuMs * 1000) / Math.max(1, total.ok + total.errors),
+        errors: total.errors,
+      };
+    });
+  } finally {
+    await Promise.all(pools.map((pool) => pool.close()));
+  }
+}
+
+function printTable(header: string[], lines: string[][], leftColumns = 2): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
+  const format = (cells: string[]) => cells.map((c, i) => (i < leftColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(format(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const line of lines) console.log(format(line));
+}
+
+function printHitTable(rows: Row[]): void {
+  const lines: string[][] = [];
+  const cpu = (micros: number) => (Number.isFinite(micros) ? micros.toFixed(0) : '-');
+  const perCore = (micros: number) => (Number.isFinite(micros) && micros > 0 ? (1e6 / micros).toFixed(0) : '-');
+  for (const concurrency of new Set(rows.map((r) => r.concurrency))) {
+    const hit = rows.find((r) => r.concurrency === concurrency && r.target === 'hit')!;
+    const uncached = rows.find((r) => r.concurrency === concurrency && r.target === 'no_cache')!;
+    for (const r of [hit, uncached]) {
+      lines.push([String(concurrency), r.target, r.rps.toFixed(0), r.p50.toFixed(3), r.p99.toFixed(3), cpu(r.cpuMicrosPerRequest), perCore(r.cpuMicrosPerRequest), String(r.errors)]);
+    }
+    const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+    lines.push([String(concurrency), 'hit/no_cache', ratio(hit.rps, uncached.rps), ratio(hit.p50, uncached.p50), ratio(hit.p99, uncached.p99), ratio(hit.cpuMicrosPerRequest, uncached.cpuMicrosPerRequest), '', '']);
+  }
+  printTable(['conns', 'target', 'req/s', 'p50 ms', 'p99 ms', 'chgate CPU µs/req', 'req/s per chgate core', 'errors'], lines);
+}
+
+const mib = (bytes: number | undefined) => (bytes === undefined ? '-' : `${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+
+async function scrapeCacheMetrics(baseUrl: string): Promise<string[]> {
+  try {
+    const text = await (await fetch(new URL('/metrics', baseUrl))).text();
+    return text.split('\n').filter((line) => line.startsWith('chgate_cache_') && !line.includes('_bucket{'));
+  } catch {
+    return [];
+  }
+}
+
+/** `keys` distinct ~1 KB cacheable results through chgate, RSS sampled; then which keys still hit. */
+async function memoryCheck(baseUrl: string, keys: number, limitBytes: number | undefined, pid: number | undefined): Promise<void> {
+  const pool = new Pool(baseUrl, { connections: 32, pipelining: 1, keepAliveTimeout: 10_000 });
+  const headers = credentialHeaders();
+  const sql = (i: number) => `SELECT ${i} AS k, repeat('x', 1000) AS pad`;
+  const baseline = processRssBytes(pid);
+  let peak = baseline ?? 0;
+  const sampler = setInterval(() => {
+    const rss = processRssBytes(pid);
+    if (rss !== undefined && rss > peak) peak = rss;
+  }, 200);
+  let next = 0;
+  let errors = 0;
+  let stored = 0;
+  let firstError: string | undefined;
+  const started = performance.now();
+  let lastReport = started;
+  const worker = async () => {
+    while (next < keys) {
+      const i = next++;
+      try {
+        const response = await pool.request({ path: '/', method: 'POST', headers, body: sql(i) });
+        const text = await response.body.text();
+        if (response.statusCode !== 200 || !text.startsWith(`${i}\t`)) {
+          errors += 1;
+          firstError ??= `HTTP ${response.statusCode}: ${text.slice(0, 120)}`;
+        } else if (response.headers['x-cache'] === 'MISS') stored += 1;
+      } catch (error) {
+        errors += 1;
+        firstError ??= error instanceof Error ? error.message : String(error);
+      }
+      if (performance.now() - lastReport > 5_000) {
+        lastReport = performance.now();
+        console.error(`  ${next}/${keys} keys sent, chgate RSS ${mib(processRssBytes(pid))}`);
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: 32 }, worker));
+    const seconds = (performance.now() - started) / 1000;
+    const end = processRssBytes(pid);
+    clearInterval(sampler);
+    // Oldest keys must have been evicted (if the total exceeded the limit), newest must still hit.
+    const probe = async (i: number) => {
+      const response = await pool.request({ path: '/', method: 'POST', headers, body: sql(i) });
+      await response.body.text();
+      return String(response.headers['x-cache']);
+    };
+    const oldest = await Promise.all([0, 1, 2, 3, 4].map(probe));
+    const newest = await Promise.all([1, 2, 3, 4, 5].map((d) => probe(keys - d)));
+    console.log(`\nmemory: ${keys} distinct ~1 KB results in ${seconds.toFixed(1)} s (${(keys / seconds).toFixed(0)} misses/s), ${errors} errors${firstError ? ` (first: ${firstError})` : ''}`);
+    printTable(
+      ['measure', 'value'],
+      [
+        ['cache.max_memory_bytes', mib(limitBytes)],
+        ['responses stored as MISS', String(stored)],
+        ['approx. bytes offered to the cache', mib(stored * (1024 + 400 + 64 + 200))],
+        ['chgate RSS before', mib(baseline)],
+        ['chgate RSS peak', mib(peak)],
+        ['chgate RSS after', mib(end)],
+        ['RSS growth (peak - before)', baseline === undefined ? '-' : mib(peak - baseline)],
+        ['growth / max_memory_bytes', baseline === undefined || limitBytes === undefined ? '-' : `${((peak - baseline) / limitBytes).toFixed(2)}x`],
+        ['X-Cache of the 5 oldest keys', oldest.join(' ')],
+        ['X-Cache of the 5 newest keys', newest.join(' ')],
+      ],
+      1,
+    );
+    const metrics = await scrapeCacheMetrics(baseUrl);
+    if (metrics.length > 0) console.log(`\n${metrics.join('\n')}`);
+  } finally {
+    clearInterval(sampler);
+    await pool.close();
+  }
+}
+
+async function main(): Promise<void> {
+  if (args.help) {
+    console.log('usage: npx tsx bench/cache-hit.ts [--url URL --user U --password P] [--concurrency 16,64] [--duration 6]');
+    console.log('         [--warmup 1] [--slices 6] [--keys 100000] [--memory-limit-mb 32] [--store sqlite|memory]');
+    return;
+  }
+  const concurrencies = args.concurrency.split(',').map(Number);
+  const durationMs = Number(args.duration) * 1000;
+  const warmupMs = Number(args.warmup) * 1000;
+  const slices = Math.max(1, Number(args.slices));
+  const keys = Number(args.keys);
+  const limitBytes = Number(args['memory-limit-mb']) * 1024 * 1024;
+  if (concurrencies.some((c) => !Number.isInteger(c) || c < 1) || !(durationMs > 0) || !(warmupMs >= 0) || !(keys >= 0)) {
+    throw new Error('--concurrency takes positive integers (16,64); --duration and --warmup take seconds; --keys a count');
+  }
+  if (args.store !== 'sqlite' && args.store !== 'memory') throw new Error('--store is sqlite or memory');
+
+  let cluster: LocalCluster | undefined;
+  let chgate: ManagedProcess | undefined;
+  const cleanUp = async () => {
+    if (chgate) await stopManagedProcess(chgate, 10_000);
+    await cluster?.stop();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+  }
+
+  try {
+    let baseUrl = args.url;
+    if (baseUrl === undefined) {
+      const baseDir = join(tmpdir(), `chgate-bench-${BENCH_BASE_PORT}`);
+      console.error(`starting a local cluster (base port ${BENCH_BASE_PORT}) under ${baseDir} ...`);
+      cluster = await startLocalCluster({ baseDir, basePort: BENCH_BASE_PORT });
+      const document = parse(renderChgateConfig(cluster, { listenPort: BENCH_CHGATE_PORT, connectionsPerNode: 64 })) as Record<string, unknown>;
+      document.cache = {
+        enabled: true,
+        max_memory_bytes: limitBytes,
+        max_entry_bytes: 1024 * 1024,
+        store: { kind: args.store, path: join(baseDir, 'cache.sqlite') },
+      };
+      const configPath = join(baseDir, 'chgate.yaml');
+      writeFileSync(configPath, stringify(document));
+      baseUrl = `http://127.0.0.1:${BENCH_CHGATE_PORT}`;
+      console.error(`starting chgate on ${baseUrl} ...`);
+      chgate = await startChgateProcess({ root: ROOT, configPath, logFile: join(baseDir, 'chgate.log'), pingUrl: `${baseUrl}/ping` });
+    }
+    const pid = chgate?.pid;
+
+    // The reference bytes, straight from ClickHouse through chgate; then one miss to fill the entry.
+    const pool = new Pool(baseUrl, { connections: 1 });
+    const fetchOnce = async (path: string) => {
+      const response = await pool.request({ path, method: 'POST', headers: credentialHeaders(), body: QUERY });
+      return { text: await response.body.text(), status: response.statusCode, cache: response.headers['x-cache'] };
+    };
+    const reference = await fetchOnce('/?no_cache=1');
+    const fill = await fetchOnce('/');
+    const check = await fetchOnce('/');
+    await pool.close();
+    if (reference.status !== 200) throw new Error(`the query failed: HTTP ${reference.status}: ${reference.text}`);
+    if (check.cache !== 'HIT' || check.text !== reference.text) {
+      throw new Error(`the cache does not serve the query (X-Cache ${String(fill.cache)}, then ${String(check.cache)}): is it on in this chgate?`);
+    }
+
+    console.log(`cache hit path: ${JSON.stringify(QUERY)} → ${Buffer.byteLength(reference.text)} bytes of TSV`);
+    console.log(`HTTP POST keep-alive (undici Pool), ${availableParallelism()} CPUs, load client on the same host; chgate ${baseUrl}`);
+    console.log(`${durationMs / 1000} s per cell in ${slices} interleaved slices, after a ${warmupMs / 1000} s warm-up; every response checked (bytes, X-Cache)\n`);
+    const targets: Target[] = [
+      { name: 'hit', path: '/', expectedCache: 'HIT' },
+      { name: 'no_cache', path: '/?no_cache=1', expectedCache: 'BYPASS' },
+    ];
+    const rows: Row[] = [];
+    for (const concurrency of concurrencies) {
+      rows.push(...(await measure(baseUrl, targets, concurrency, { durationMs, warmupMs, slices, expected: reference.text, pid })));
+    }
+    printHitTable(rows);
+    if (pid === undefined) console.log('(chgate CPU columns need the bench to start chgate itself)');
+
+    if (keys > 0) await memoryCheck(baseUrl, keys, args.url === undefined ? limitBytes : undefined, pid);
+  } finally {
+    await cleanUp();
+  }
+}
+
+await main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});

@@ -1,0 +1,351 @@
+import type { StatementClassification } from '../sql/types.js';
+import { createBodyCapture, whyNotStorable, type FinishedResponse, type NotStoredReason } from './capture-body.js';
+import { cacheScopeOf, findCacheConfigProblems, type CacheConfig } from './cache-config.js';
+import { ageSeconds, entryBytes, storableHeaders, type CacheEntry, type StoreOperation } from './cache-entry.js';
+import { buildCacheKey } from './cache-key.js';
+import {
+  decideCaching,
+  mayStartMutation,
+  tablesInvalidatedBy,
+  type BypassReason,
+  type CachingInput,
+  type InvalidationTarget,
+} from './cache-policy.js';
+import { createResultStore, type CacheStorage, type HitTier } from './create-result-store.js';
+import { createMutationTracker } from './mutation-tracker.js';
+import { createRecentWrites } from './recent-writes.js';
+import { effectiveDatabase, resolveTableName, resolveTableNames } from '../sql/resolve-table.js';
+import { createSingleFlight } from './single-flight.js';
+import type { InvalidationCause } from './table-versions.js';
+
+/** What the cache needs to know about a request, beyond its statements. */
+export interface CacheRequest {
+  /**
+   * `request.method` as received, not decoded.method (which maps HEAD to GET): a HEAD response has no body, and
+   * storing it would answer later GETs with an empty body. HEAD is not cached.
+   */
+  method: string;
+  /** URL parameters as they will be forwarded (decoded.params): settings, database, default_format, param_* ... */
+  params: URLSearchParams;
+  /** The client's Accept-Encoding header. */
+  acceptEncoding: string | undefined;
+  /** The authenticated proxy user: results are per user unless the user is in a cache.shared_groups group. */
+  proxyUser: string;
+  /** The upstream cluster and the ClickHouse user reads run as. */
+  cluster: string;
+  backendUser: string;
+  /** False when reads cannot go to the writer now; a read in the replica-lag window is then not cached. */
+  canReadFromWriter?: boolean;
+}
+
+export type CacheLookup =
+  /** Serve from / fill the cache under `key`. When readFromWriter, the read must go to the writer. */
+  | { mode: 'use'; key: string; tables: string[]; readFromWriter: boolean }
+  /** Go upstream as usual, no caching. When readFromWriter, prefer the writer (read-your-writes). */
+  | { mode: 'bypass'; reason: BypassReason; readFromWriter: boolean };
+
+export type CacheUse = Extract<CacheLookup, { mode: 'use' }>;
+
+export type HitSource = HitTier | 'flight';
+
+export interface CacheHit {
+  kind: 'hit';
+  entry: CacheEntry;
+  source: HitSource;
+  /** For the `Age` header. */
+  ageSeconds: number;
+}
+
+/** A miss to fill: stream upstream to the client, `push` every chunk, then `finish` (or `abandon` on error). */
+export interface CacheFill {
+  kind: 'fill';
+  /** leader: identical concurrent misses wait for this one; alone: a follower whose leader stored nothing. */
+  role: 'leader' | 'alone';
+  push(chunk: Buffer): void;
+  finish(response: FinishedResponse & { servedByWriter: boolean }): Promise<FillOutcome>;
+  /** Idempotent; also safe after finish. Lets the followers go upstream at once. */
+  abandon(): void;
+}
+
+export type FillOutcome = { stored: true; bytes: number } | { stored: false; reason: NotStoredReason };
+
+export type InvalidationScope = Exclude<InvalidationTarget, { kind: 'none' }>['kind'];
+
+/** Plain callbacks, wired to metrics by the caller; labels are bounded sets. */
+export interface CacheHooks {
+  onHit?(source: HitSource): void;
+  onMiss?(role: CacheFill['role']): void;
+  onBypass?(reason: BypassReason): void;
+  onStore?(bytes: number): void;
+  onNotStored?(reason: NotStoredReason): void;
+  onEviction?(bytes: number): void;
+  onInvalidation?(cause: InvalidationCause, scope: InvalidationScope): void;
+  onStoreError?(operation: StoreOperation, error: unknown): void;
+  onMutationPollError?(error: unknown): void;
+}
+
+export interface CacheStats {
+  enabled: boolean;
+  memoryEntries: number;
+  memoryBytes: number;
+  memoryMaxBytes: number;
+  evictions: number;
+  persistentTier: boolean;
+  flightsInProgress: number;
+  mutatingTables: readonly string[];
+}
+
+export interface QueryCache {
+  /** Before sending anything upstream: decides, and for a cacheable read takes the table versions for its key. */
+  lookup(request: CacheRequest, classifications: readonly StatementClassification[]): Promise<CacheLookup>;
+  /** A stored entry, without single flight (memory first, then the persistent tier). */
+  get(key: string): Promise<CacheEntry | undefined>;
+  /**
+   * A hit, or a fill to run upstream; identical concurrent misses share one upstream request. `fill.finish`
+   * resolves once the persistent tier has the entry: it need not hold up the client's response.
+   */
+  acquire(lookup: CacheUse): Promise<CacheHit | CacheFill>;
+  /** For any statement of any body: true when it reads a table written within the replica-lag window. */
+  readsFromWriter(classification: StatementClassification, database: string | undefined): boolean;
+  /** Call for every statement when it starts and again when it completes (success or not), before responding. */
+  invalidateFor(classification: StatementClassification, database: string | undefined, phase: 'start' | 'complete'): Promise<void>;
+  /** Operator purge: one table (`db.t`, or `t` in `database`), or everything (also empties the stores). */
+  purge(table?: string, database?: string): Promise<void>;
+  stats(): CacheStats;
+  close(): Promise<void>;
+}
+
+export interface QueryCacheOptions {
+  /** Runs a read-only query on the writer and resolves to the body: polls system.mutations. */
+  queryWriter: (sql: string) => Promise<string>;
+  hooks?: CacheHooks;
+  now?: () => number;
+}
+
+/** Builds the stores from config (sqlite file or memory) and the cache over them. */
+export async function openQueryCache(config: CacheConfig, options: QueryCacheOptions): Promise<QueryCache> {
+  const problems = findCacheConfigProblems(config);
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  const { hooks = {} } = options;
+  const storage = await createResultStore(config, {
+    onStoreError: (operation, error) => hooks.onStoreError?.(operation, error),
+    onEviction: (_key, bytes) => hooks.onEviction?.(bytes),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  return createQueryCache(config, storage, options);
+}
+
+/** Every table a write to `table` also changes (tableDependencies, transitively), `table` included. */
+function dependencyClosure(dependencies: Record<string, string[]>): (tables: readonly string[]) => string[] {
+  const edges = new Map<string, string[]>();
+  for (const [table, dependents] of Object.entries(dependencies)) {
+    edges.set(resolveTableName(table, 'default'), dependents.map((name) => resolveTableName(name, 'default')));
+  }
+  if (edges.size === 0) return (tables) => [...tables];
+  return (tables) => {
+    const seen = new Set(tables);
+    const queue = [...tables];
+    for (let table = queue.pop(); table !== undefined; table = queue.pop()) {
+      for (const next of edges.get(table) ?? []) {
+        if (!seen.has(next)) {
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+    }
+    return [...seen].sort();
+  };
+}
+
+export function createQueryCache(config: CacheConfig, storage: CacheStorage, options: QueryCacheOptions): QueryCache {
+  const { hooks = {}, now = Date.now } = options;
+  const { store, versions } = storage;
+  const recentWrites = createRecentWrites({ windowMs: config.replicaLagWindowMs });
+  const flights = createSingleFlight<CacheEntry>({ waitMs: config.singleFlightWaitMs, now });
+  const withDependents = dependencyClosure(config.tableDependencies ?? {});
+  // Set when table versions could not be changed: invalidation can no longer be trusted, so nothing is cached.
+  let versionsBroken = false;
+
+  // A mutation finished: note the lag window first (replicas finish their own copy later), then bump.
+  const mutations = createMutationTracker({
+    queryWriter: options.queryWriter,
+    intervalMs: config.mutationPollIntervalMs,
+    onDone: (tables) => invalidate({ kind: 'tables', tables }, 'mutation-done'),
+    onError: (error) => hooks.onMutationPollError?.(error),
+    now,
+  });
+
+  /**
+   * Order matters: the lag window and mutation marks are noted BEFORE versions are bumped, and lookup reads them
+   * AFTER taking versions, so a read whose key has the new versions always sees the window and the marks.
+   */
+  async function invalidate(target: Exclude<InvalidationTarget, { kind: 'none' }>, cause: InvalidationCause): Promise<void> {
+    const nowMs = now();
+    try {
+      if (target.kind === 'everything') {
+        recentWrites.noteEverything(nowMs);
+        await versions.invalidateAll(cause);
+      } else {
+        const tables = withDependents(target.tables);
+        if (target.kind === 'databases') recentWrites.noteDatabases(target.databases, nowMs);
+        recentWrites.noteTables(tables, nowMs);
+        if (target.kind === 'databases') await versions.invalidateDatabases(target.databases, cause);
+        if (tables.length > 0) await versions.invalidate(tables, cause);
+      }
+      hooks.onInvalidation?.(cause, target.kind);
+    } catch (error) {
+      versionsBroken = true;
+      hooks.onStoreError?.('versions', error);
+    }
+  }
+
+  const hit = (entry: CacheEntry, source: HitSource): CacheHit => {
+    hooks.onHit?.(source);
+    return { kind: 'hit', entry, source, ageSeconds: ageSeconds(entry, now()) };
+  };
+
+  const startFill = (lookup: CacheUse, role: CacheFill['role'], settle: (entry: CacheEntry | undefined) => void): CacheFill => {
+    hooks.onMiss?.(role);
+    const capture = createBodyCapture(config.maxEntryBytes);
+    let done = false;
+    const notStored = (reason: NotStoredReason): FillOutcome => {
+      settle(undefined);
+      hooks.onNotStored?.(reason);
+      return { stored: false, reason };
+    };
+    return {
+      kind: 'fill',
+      role,
+      push: (chunk) => capture.push(chunk),
+      async finish(response) {
+        if (done) return { stored: false, reason: 'abandoned' };
+        done = true;
+        if (lookup.readFromWriter && !response.servedByWriter) return notStored('not-from-writer');
+        const body = capture.take();
+        const reason = await whyNotStorable(response, body);
+        if (reason !== undefined || body === undefined) return notStored(reason ?? 'too-large');
+        const storedAtMs = now();
+        const entry: CacheEntry = {
+          status: 200,
+          headers: storableHeaders(response.headers),
+          body,
+          storedAtMs,
+          expiresAtMs: storedAtMs + config.defaultTtlMs,
+          tables: lookup.tables,
+        };
+        const persisting = store.set(lookup.key, entry);
+        settle(entry);
+        const bytes = entryBytes(lookup.key, entry);
+        hooks.onStore?.(bytes);
+        await persisting;
+        return { stored: true, bytes };
+      },
+      abandon() {
+        if (done) return;
+        done = true;
+        notStored('abandoned');
+      },
+    };
+  };
+
+  const cachingInput = (request: CacheRequest, classifications: readonly StatementClassification[]): CachingInput => ({
+    enabled: config.enabled && !versionsBroken,
+    method: request.method,
+    params: request.params,
+    classifications,
+    database: effectiveDatabase(request.params.get('database')),
+  });
+
+  const readsRecentlyWritten = (classifications: readonly StatementClassification[], database: string): boolean =>
+    classifications.some((c) => recentWrites.shouldReadFromWriter(resolveTableNames(c.tablesRead, database), now()));
+
+  return {
+    async lookup(request, classifications) {
+      const input = cachingInput(request, classifications);
+      const bypass = (reason: BypassReason): CacheLookup => {
+        hooks.onBypass?.(reason);
+        return { mode: 'bypass', reason, readFromWriter: readsRecentlyWritten(classifications, input.database) };
+      };
+      const first = decideCaching(input);
+      if (first.mode === 'bypass') return bypass(first.reason);
+      // Versions first, then the moment-to-moment state (see invalidate).
+      const snapshot = await versions.versionsOf(first.tables);
+      const decision = decideCaching({
+        ...input,
+        state: {
+          isMutating: (table) => mutations.isMutating(table),
+          wasRecentlyWritten: (tables) => recentWrites.shouldReadFromWriter(tables, now()),
+          canReadFromWriter: request.canReadFromWriter ?? true,
+        },
+      });
+      if (decision.mode === 'bypass') return bypass(decision.reason);
+      const key = buildCacheKey({
+        statement: classifications[0]?.normalized ?? '',
+        database: input.database,
+        params: request.params,
+        acceptEncoding: request.acceptEncoding,
+        cluster: request.cluster,
+        backendUser: request.backendUser,
+        scope: cacheScopeOf(config, request.proxyUser),
+        versions: snapshot,
+      });
+      return { mode: 'use', key, tables: decision.tables, readFromWriter: decision.readFromWriter };
+    },
+
+    get: (key) => store.get(key),
+
+    async acquire(lookup) {
+      const found = await store.lookup(lookup.key);
+      if (found) return hit(found.entry, found.tier);
+      const role = flights.join(lookup.key);
+      if (role.role === 'leader') {
+        // A leader may have stored this between our lookup and join.
+        const late = store.memory.get(lookup.key, now());
+        if (late) {
+          role.settle(late);
+          return hit(late, 'memory');
+        }
+        return startFill(lookup, 'leader', (entry) => role.settle(entry));
+      }
+      const result = await role.wait();
+      if (result.kind === 'settled' && result.outcome) return hit(result.outcome, 'flight');
+      return startFill(lookup, 'alone', () => {});
+    },
+
+    readsFromWriter: (classification, database) => readsRecentlyWritten([classification], effectiveDatabase(database)),
+
+    async invalidateFor(classification, database, phase) {
+      const resolvedDatabase = effectiveDatabase(database);
+      const target = tablesInvalidatedBy(classification, resolvedDatabase);
+      if (target.kind === 'none') return;
+      if (mayStartMutation(classification) && target.kind !== 'everything') mutations.markMutationStarted(withDependents(target.tables));
+      const cause: InvalidationCause = phase === 'start' ? 'write-start' : 'write-complete';
+      await invalidate(target, cause);
+    },
+
+    async purge(table, database) {
+      if (table !== undefined) {
+        await invalidate({ kind: 'tables', tables: [resolveTableName(table, effectiveDatabase(database))] }, 'purge');
+        return;
+      }
+      await invalidate({ kind: 'everything' }, 'purge');
+      await store.clear();
+    },
+
+    stats: () => ({
+      enabled: config.enabled && !versionsBroken,
+      memoryEntries: store.memory.entries,
+      memoryBytes: store.memory.bytes,
+      memoryMaxBytes: store.memory.maxBytes,
+      evictions: store.memory.evictions,
+      persistentTier: store.hasPersistentTier,
+      flightsInProgress: flights.size,
+      mutatingTables: mutations.trackedTables,
+    }),
+
+    async close() {
+      mutations.stop();
+      await storage.close();
+    },
+  };
+}
