@@ -141,7 +141,9 @@ async function main(): Promise<void> {
     say(`starting ZooKeeper, writer and 2 replicas under ${rel(CLUSTER_DIR)}`);
     cluster = await startLocalCluster({ baseDir: CLUSTER_DIR, basePort: DEMO_BASE_PORT, log: (m) => say(m) });
     writePids(cluster, undefined);
-    writeFileSync(CONFIG_FILE, renderChgateConfig(cluster, { listenPort: CHGATE_PORT }));
+    // The cache file lives in the cluster's directory, wiped at every start: no entry outlives the data it came from.
+    const cacheBlock = `cache:\n  store: { kind: sqlite, path: ${JSON.stringify(join(CLUSTER_DIR, 'chgate-cache.sqlite'))} }\n`;
+    writeFileSync(CONFIG_FILE, `${renderChgateConfig(cluster, { listenPort: CHGATE_PORT })}${cacheBlock}`);
     rmSync(CHGATE_LOG, { force: true });
     say(`starting chgate with ${rel(CONFIG_FILE)} (log: ${rel(CHGATE_LOG)})`);
     chgate = await startChgateProcess({
