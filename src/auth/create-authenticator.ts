@@ -32,13 +32,33 @@ export function createAuthenticator(users: Iterable<ProxyUserConfig>): Authentic
     prepared.set(user.name, { config: user, passwordDigest, allowed });
   }
 
+  // Network checks per (user, address), remembered: BlockList.check allocates, and clients reconnect from few
+  // addresses. Bounded: cleared when full.
+  const addressDecisions = new Map<string, boolean>();
+  const isAllowedFrom = (user: PreparedUser, remoteAddress: string): boolean => {
+    const cacheKey = `${user.config.name}\u0000${remoteAddress}`;
+    let allowed = addressDecisions.get(cacheKey);
+    if (allowed === undefined) {
+      allowed = isAddressAllowed(user.allowed, remoteAddress);
+      if (addressDecisions.size >= 10_000) addressDecisions.clear();
+      addressDecisions.set(cacheKey, allowed);
+    }
+    return allowed;
+  };
+
   return {
     authenticate(credentials, remoteAddress) {
       const user = prepared.get(credentials.user);
-      // Hash even for unknown users, so response time does not tell which user names exist.
-      const given = createHash('sha256').update(credentials.password, 'utf8').digest();
-      const passwordMatches = timingSafeEqual(given, user?.passwordDigest ?? emptyPasswordDigest);
-      if (!user || !passwordMatches || !isAddressAllowed(user.allowed, remoteAddress)) {
+      let passwordMatches: boolean;
+      if (user && !user.config.passwordSha256Hex) {
+        // No password configured: only an empty one matches; there is no secret whose timing could leak.
+        passwordMatches = credentials.password === '';
+      } else {
+        // Hash even for unknown users, so response time does not tell which user names exist.
+        const given = createHash('sha256').update(credentials.password, 'utf8').digest();
+        passwordMatches = timingSafeEqual(given, user?.passwordDigest ?? emptyPasswordDigest) && user !== undefined;
+      }
+      if (!user || !passwordMatches || !isAllowedFrom(user, remoteAddress)) {
         // One message for every cause, as ClickHouse does: the client learns nothing about which check failed.
         throw new ChgateError(
           'AUTHENTICATION_FAILED',

@@ -40,6 +40,39 @@ export interface CacheConfig {
    * Unqualified names are in `default`. None by default.
    */
   tableDependencies?: Record<string, string[]>;
+  /**
+   * Per-rule overrides, evaluated in order for each single-statement read; the first rule that matches applies
+   * (cache-rules.ts). None by default.
+   */
+  rules?: CacheRule[];
+}
+
+/**
+ * One `cache.rules` entry (YAML: `ttl_ms`, `cache_non_deterministic`, `no_cache`). A rule matches a read when every
+ * condition it has holds; a rule without conditions matches every read.
+ */
+export interface CacheRule {
+  /** For logs and error messages; unique. */
+  name: string;
+  /** Proxy users the rule applies to. Absent: every user. */
+  users?: string[];
+  /** The read touches at least one of these tables (`t` means `default.t`). Absent: any tables, or none. */
+  tables?: string[];
+  /**
+   * A JavaScript regular expression (no flags) tested against the statement's normalized text: comments gone,
+   * keywords upper-case, tokens one space apart (`SELECT count ( ) FROM t WHERE ts > now ( )`).
+   */
+  match?: string;
+  /** The expiry of entries stored under this rule, instead of defaultTtlMs. */
+  ttlMs?: number;
+  /**
+   * Caches a read that the SQL engine left out ONLY because it calls non-deterministic functions (now(), today(),
+   * rand() ...) for ttlMs, which is then required: a dashboard over the last hour may be that old. Reads of system
+   * tables, url() / remote() / file(), or anything else are still never cached. False by default.
+   */
+  cacheNonDeterministic?: boolean;
+  /** Matching reads are never cached (BYPASS, reason `rule`). */
+  noCache?: boolean;
 }
 
 export const defaultCacheConfig = Object.freeze({
@@ -53,6 +86,7 @@ export const defaultCacheConfig = Object.freeze({
   mutationPollIntervalMs: 1_000,
   sharedGroups: Object.freeze({}) as Record<string, string[]>,
   tableDependencies: Object.freeze({}) as Record<string, string[]>,
+  rules: Object.freeze([]) as unknown as CacheRule[],
 }) satisfies Required<CacheConfig>;
 
 /** Messages for settings that are valid one by one but not together; empty when the config is usable. */
@@ -69,6 +103,41 @@ export function findCacheConfigProblems(config: CacheConfig): string[] {
       groupOf.set(user, group);
     }
   }
+  for (const problem of findCacheRuleProblems(config.rules ?? [])) {
+    problems.push(`cache.rules[${problem.index}].${problem.key}: ${problem.message}`);
+  }
+  return problems;
+}
+
+export interface CacheRuleProblem {
+  /** The rule's position in cache.rules. */
+  index: number;
+  /** The YAML key the problem is about. */
+  key: 'name' | 'match' | 'ttl_ms' | 'no_cache';
+  message: string;
+}
+
+/** What is wrong with each rule; the loader reports these with their exact key path. */
+export function findCacheRuleProblems(rules: readonly CacheRule[]): CacheRuleProblem[] {
+  const problems: CacheRuleProblem[] = [];
+  const names = new Set<string>();
+  rules.forEach((rule, index) => {
+    if (names.has(rule.name)) problems.push({ index, key: 'name', message: `duplicate rule name "${rule.name}"` });
+    names.add(rule.name);
+    if (rule.match !== undefined) {
+      try {
+        new RegExp(rule.match);
+      } catch (error) {
+        problems.push({ index, key: 'match', message: `not a valid regular expression: ${(error as Error).message}` });
+      }
+    }
+    if (rule.cacheNonDeterministic === true && rule.ttlMs === undefined) {
+      problems.push({ index, key: 'ttl_ms', message: 'required when cache_non_deterministic is true' });
+    }
+    if (rule.noCache === true && (rule.ttlMs !== undefined || rule.cacheNonDeterministic === true)) {
+      problems.push({ index, key: 'no_cache', message: 'cannot be combined with ttl_ms or cache_non_deterministic' });
+    }
+  });
   return problems;
 }
 

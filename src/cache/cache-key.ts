@@ -18,6 +18,11 @@ export interface CacheKeyInput {
   scope: string;
   /** Versions of every table read, their databases and the epoch, taken before the read is sent. */
   versions: TableVersionSnapshot;
+  /**
+   * A `cache.rules` TTL, when one applies: entries stored under different TTLs (a rule changed between restarts,
+   * users of a shared group matched by different rules) are then never mixed. Absent: the key is as before.
+   */
+  ttlMs?: number;
 }
 
 /**
@@ -103,6 +108,8 @@ export function buildCacheKey(input: CacheKeyInput): string {
   for (const [name, value] of params) fields.push(name, value);
   fields.push(String(input.versions.epoch), String(input.versions.scopes.length));
   for (const [scope, version] of input.versions.scopes) fields.push(scope, String(version));
+  // Last, after the length-prefixed list: still unambiguous, and keys without a rule TTL keep their old value.
+  if (input.ttlMs !== undefined) fields.push(`ttl:${input.ttlMs}`);
 
   let encoded = '';
   for (const field of fields) encoded += `${Buffer.byteLength(field)}:${field}`;

@@ -1,4 +1,5 @@
 import type { StatementClassification } from '../sql/types.js';
+import type { CacheRule } from './cache-config.js';
 import { resolveTableNames } from '../sql/resolve-table.js';
 
 /** Why a request's result is neither served from nor stored in the cache. A bounded set: a metrics label. */
@@ -17,6 +18,8 @@ export type BypassReason =
   | 'write-in-body'
   /** Several statements: only single-statement bodies are cached. */
   | 'multi-statement'
+  /** A `cache.rules` entry with `no_cache` matched the read. */
+  | 'rule'
   /** The SQL engine says so: non-deterministic functions, outside data, server state, not a SELECT. */
   | 'not-cacheable'
   /** dictGet & co.: a dictionary reloads from its source on its own schedule, unseen by chgate. */
@@ -40,6 +43,8 @@ export interface CachingInput {
   classifications: readonly StatementClassification[];
   /** The effective database of the statement. */
   database: string;
+  /** The first `cache.rules` entry matching the (single) statement, if any: the caller matches, the policy obeys. */
+  rule?: Pick<CacheRule, 'noCache' | 'cacheNonDeterministic'>;
   /**
    * What changes from one moment to the next. Left out, the decision covers only the request itself (a first pass
    * that needs no table versions); given, it must be read after the table versions were taken: see README.md.
@@ -74,7 +79,10 @@ export function decideCaching(input: CachingInput): CachingDecision {
   if (classifications.some((c) => c.route !== 'read')) return bypass('write-in-body');
   const only = classifications[0];
   if (classifications.length !== 1 || only === undefined) return bypass('multi-statement');
-  if (!only.cacheable || only.type !== 'select') return bypass('not-cacheable');
+  if (input.rule?.noCache === true) return bypass('rule');
+  // A rule may lift non-determinism, and only when it is the sole reason: never system tables, url(), ...
+  const liftedByRule = input.rule?.cacheNonDeterministic === true && only.cacheableIfDeterministic === true;
+  if ((!only.cacheable && !liftedByRule) || only.type !== 'select') return bypass('not-cacheable');
   if (only.dictionaries.length > 0) return bypass('reads-dictionary');
   if (isTruthyParam(params.get('compress')) || isTruthyParam(params.get('decompress'))) return bypass('compressed-format');
   const tables = resolveTableNames(only.tablesRead, input.database);

@@ -1,8 +1,9 @@
 import type { StatementClassification } from '../sql/types.js';
 import { createBodyCapture, whyNotStorable, type FinishedResponse, type NotStoredReason } from './capture-body.js';
-import { cacheScopeOf, findCacheConfigProblems, type CacheConfig } from './cache-config.js';
+import { cacheScopeOf, findCacheConfigProblems, type CacheConfig, type CacheRule } from './cache-config.js';
 import { ageSeconds, entryBytes, storableHeaders, type CacheEntry, type StoreOperation } from './cache-entry.js';
 import { buildCacheKey } from './cache-key.js';
+import { compileCacheRules, findCacheRule } from './cache-rules.js';
 import {
   decideCaching,
   mayStartMutation,
@@ -40,7 +41,16 @@ export interface CacheRequest {
 
 export type CacheLookup =
   /** Serve from / fill the cache under `key`. When readFromWriter, the read must go to the writer. */
-  | { mode: 'use'; key: string; tables: string[]; readFromWriter: boolean }
+  | {
+      mode: 'use';
+      key: string;
+      tables: string[];
+      readFromWriter: boolean;
+      /** How long a stored result lives: the matching rule's ttl_ms, else default_ttl_ms. */
+      ttlMs: number;
+      /** The name of the `cache.rules` entry that matched, if any. */
+      rule?: string;
+    }
   /** Go upstream as usual, no caching. When readFromWriter, prefer the writer (read-your-writes). */
   | { mode: 'bypass'; reason: BypassReason; readFromWriter: boolean };
 
@@ -163,6 +173,7 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
   const recentWrites = createRecentWrites({ windowMs: config.replicaLagWindowMs });
   const flights = createSingleFlight<CacheEntry>({ waitMs: config.singleFlightWaitMs, now });
   const withDependents = dependencyClosure(config.tableDependencies ?? {});
+  const rules = compileCacheRules(config.rules ?? []);
   // Set when table versions could not be changed: invalidation can no longer be trusted, so nothing is cached.
   let versionsBroken = false;
 
@@ -230,7 +241,7 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
           headers: storableHeaders(response.headers),
           body,
           storedAtMs,
-          expiresAtMs: storedAtMs + config.defaultTtlMs,
+          expiresAtMs: storedAtMs + lookup.ttlMs,
           tables: lookup.tables,
         };
         const persisting = store.set(lookup.key, entry);
@@ -248,12 +259,20 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
     };
   };
 
-  const cachingInput = (request: CacheRequest, classifications: readonly StatementClassification[]): CachingInput => ({
+  /** The first cache rule matching a single-statement body, in config order. */
+  const ruleFor = (request: CacheRequest, classifications: readonly StatementClassification[], database: string): CacheRule | undefined => {
+    const only = classifications.length === 1 ? classifications[0] : undefined;
+    if (!only || rules.length === 0) return undefined;
+    return findCacheRule(rules, { proxyUser: request.proxyUser, tables: resolveTableNames(only.tablesRead, database), normalized: only.normalized });
+  };
+
+  const cachingInput = (request: CacheRequest, classifications: readonly StatementClassification[], database: string, rule: CacheRule | undefined): CachingInput => ({
     enabled: config.enabled && !versionsBroken,
     method: request.method,
     params: request.params,
     classifications,
-    database: effectiveDatabase(request.params.get('database')),
+    database,
+    ...(rule ? { rule } : {}),
   });
 
   const readsRecentlyWritten = (classifications: readonly StatementClassification[], database: string): boolean =>
@@ -261,7 +280,9 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
 
   return {
     async lookup(request, classifications) {
-      const input = cachingInput(request, classifications);
+      const database = effectiveDatabase(request.params.get('database'));
+      const rule = ruleFor(request, classifications, database);
+      const input = cachingInput(request, classifications, database, rule);
       const bypass = (reason: BypassReason): CacheLookup => {
         hooks.onBypass?.(reason);
         return { mode: 'bypass', reason, readFromWriter: readsRecentlyWritten(classifications, input.database) };
@@ -288,8 +309,16 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
         backendUser: request.backendUser,
         scope: cacheScopeOf(config, request.proxyUser),
         versions: snapshot,
+        ...(rule?.ttlMs !== undefined ? { ttlMs: rule.ttlMs } : {}),
       });
-      return { mode: 'use', key, tables: decision.tables, readFromWriter: decision.readFromWriter };
+      return {
+        mode: 'use',
+        key,
+        tables: decision.tables,
+        readFromWriter: decision.readFromWriter,
+        ttlMs: rule?.ttlMs ?? config.defaultTtlMs,
+        ...(rule ? { rule: rule.name } : {}),
+      };
     },
 
     get: (key) => store.get(key),

@@ -56,6 +56,20 @@ const userSchema = z
   })
   .strict();
 
+// One cache.rules entry; the checks that span keys (valid regex, ttl_ms with cache_non_deterministic) are in
+// findCacheRuleProblems, shared with the cache itself.
+const cacheRuleSchema = z
+  .object({
+    name: z.string().min(1),
+    users: z.array(z.string().min(1)).min(1).optional(),
+    tables: z.array(z.string().min(1)).min(1).optional(),
+    match: z.string().min(1).optional(),
+    ttl_ms: z.number().int().min(1).optional(),
+    cache_non_deterministic: z.boolean().default(false),
+    no_cache: z.boolean().default(false),
+  })
+  .strict();
+
 const cacheSchema = z
   .object({
     enabled: z.boolean().default(true),
@@ -76,6 +90,7 @@ const cacheSchema = z
     mutation_poll_interval_ms: z.number().int().min(50).default(1_000),
     shared_groups: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({}),
     table_dependencies: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({}),
+    rules: z.array(cacheRuleSchema).default([]),
   })
   .strict();
 

@@ -5,7 +5,7 @@ import type { ZodIssue } from 'zod';
 import { configFileSchema, type ConfigFile } from './config-schema.js';
 import type { ClusterConfig, Config, ProxyUserConfig } from './config.js';
 import { parseCidr } from './parse-cidr.js';
-import { findCacheConfigProblems } from '../cache/cache-config.js';
+import { findCacheConfigProblems, findCacheRuleProblems, type CacheRule } from '../cache/cache-config.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -136,7 +136,9 @@ function buildConfig(file: ConfigFile, source: string): Config {
     mutationPollIntervalMs: cache.mutation_poll_interval_ms,
     sharedGroups: cache.shared_groups,
     tableDependencies: cache.table_dependencies,
+    rules: cache.rules.map(buildCacheRule),
   };
+  for (const problem of findCacheRuleProblems(cacheConfig.rules)) fail(['cache', 'rules', problem.index, problem.key], problem.message);
   for (const problem of findCacheConfigProblems(cacheConfig)) fail(['cache'], problem);
 
   return {
@@ -148,5 +150,17 @@ function buildConfig(file: ConfigFile, source: string): Config {
     },
     clusters,
     users,
+  };
+}
+
+function buildCacheRule(rule: ConfigFile['cache']['rules'][number]): CacheRule {
+  return {
+    name: rule.name,
+    ...(rule.users !== undefined ? { users: rule.users } : {}),
+    ...(rule.tables !== undefined ? { tables: rule.tables } : {}),
+    ...(rule.match !== undefined ? { match: rule.match } : {}),
+    ...(rule.ttl_ms !== undefined ? { ttlMs: rule.ttl_ms } : {}),
+    cacheNonDeterministic: rule.cache_non_deterministic,
+    noCache: rule.no_cache,
   };
 }

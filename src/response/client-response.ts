@@ -45,10 +45,19 @@ function isForwardedResponseHeader(name: string, isOnlyStatement: boolean): bool
 
 export function createClientResponse(response: ServerResponse): ClientResponse {
   const ownHeaders = new Map<string, string>();
-  const aborter = new AbortController();
-  response.once('close', () => {
-    if (!response.writableFinished) aborter.abort();
-  });
+  // Created on first use: a cache hit never needs one, and AbortController is not free.
+  let aborter: AbortController | undefined;
+  const signal = (): AbortSignal => {
+    if (!aborter) {
+      const controller = new AbortController();
+      aborter = controller;
+      if (response.destroyed && !response.writableFinished) controller.abort();
+      else response.once('close', () => {
+        if (!response.writableFinished) controller.abort();
+      });
+    }
+    return aborter.signal;
+  };
 
   const start = (status: number, upstreamHeaders: UpstreamResponse['headers'], isOnlyStatement: boolean): void => {
     for (const [name, value] of Object.entries(upstreamHeaders)) {
@@ -82,7 +91,9 @@ export function createClientResponse(response: ServerResponse): ClientResponse {
     get isStarted() {
       return response.headersSent;
     },
-    signal: aborter.signal,
+    get signal() {
+      return signal();
+    },
     setHeader(name, value) {
       ownHeaders.set(name, value);
     },
@@ -99,7 +110,7 @@ export function createClientResponse(response: ServerResponse): ClientResponse {
         return { endedWithException: endsWithException(tail.text()) };
       } catch (error) {
         body.destroy();
-        if (aborter.signal.aborted) throw new ChgateError('NETWORK_ERROR', 'client closed the connection', { cause: error });
+        if (aborter?.signal.aborted) throw new ChgateError('NETWORK_ERROR', 'client closed the connection', { cause: error });
         throw new ChgateError('NETWORK_ERROR', `the connection to ClickHouse broke while streaming: ${(error as Error).message}`, { cause: error });
       }
     },

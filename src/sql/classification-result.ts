@@ -10,12 +10,14 @@ import type { StatementClassification, StatementType } from './types.js';
  * about the same text.
  */
 
-/** Only SELECT results are cached: SHOW / DESCRIBE / EXPLAIN / CHECK / WATCH answer from server state. */
-function isCacheable(outcome: StatementOutcome, facts: StatementFacts): boolean {
-  return outcome.route === 'read' && outcome.type === 'select' && !facts.nonDeterministic &&
+/**
+ * Everything that keeps a statement out of the cache except non-deterministic functions. Only SELECT results are
+ * cached: SHOW / DESCRIBE / EXPLAIN / CHECK / WATCH answer from server state.
+ */
+function isCacheableIfDeterministic(outcome: StatementOutcome, facts: StatementFacts): boolean {
+  return outcome.route === 'read' && outcome.type === 'select' &&
     !facts.readsServerState && !facts.readsOutsideData && !facts.hasUnresolvedTable;
 }
-
 export function buildClassification(
   outcome: StatementOutcome,
   facts: StatementFacts,
@@ -31,11 +33,15 @@ export function buildClassification(
     tableFunctions: sorted(facts.tableFunctions),
     dictionaries: sorted(facts.dictionaries),
     databasesWritten: sorted(facts.databasesWritten),
-    cacheable: isCacheable(outcome, facts),
+    cacheable: isCacheableIfDeterministic(outcome, facts) && !facts.nonDeterministic,
     unknown: false,
     normalized: forms.normalized,
     fingerprint: forms.fingerprint,
   };
+  if (facts.nonDeterministic) {
+    result.nonDeterministic = true;
+    if (isCacheableIfDeterministic(outcome, facts)) result.cacheableIfDeterministic = true;
+  }
   if (outcome.session !== undefined) result.session = outcome.session;
   if (facts.parameters.size > 0) result.parameters = sorted(facts.parameters);
   return freezeClassification(result);

@@ -2,6 +2,7 @@ import {
   isDictionaryFunction,
   isJoinGetFunction,
   isNonDeterministicFunction,
+  isOutsideDataFunction,
 } from './function-catalog.js';
 import type { Token } from './lexer.js';
 import { identifierName, readQualifiedName, stringLiteralValue } from './names.js';
@@ -262,6 +263,7 @@ function scanCall(ctx: ParseContext, nameToken: Token, afterDot: boolean): void 
   c.pos++;
   if (!afterDot) {
     if (isNonDeterministicFunction(name)) facts.nonDeterministic = true;
+    if (isOutsideDataFunction(name)) facts.readsOutsideData = true;
     if (isDictionaryFunction(name)) {
       const dictionary = firstArgumentName(c);
       if (dictionary !== undefined) facts.dictionaries.add(dictionary);

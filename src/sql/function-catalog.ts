@@ -39,6 +39,12 @@ const NON_DETERMINISTIC = new Set([
   'sleep', 'sleepeachrow', 'file', 'hascolumnintable',
 ]);
 
+/**
+ * The non-deterministic functions above that read data outside the query (a file, another table's metadata): a
+ * short TTL does not make them safe to cache, so a cache rule cannot lift them.
+ */
+const OUTSIDE_DATA_FUNCTIONS = new Set(['file', 'hascolumnintable']);
+
 /** Table functions whose rows depend only on their arguments: everything else reads outside data. */
 const SELF_CONTAINED_TABLE_FUNCTIONS = new Set([
   'numbers', 'numbers_mt', 'zeros', 'zeros_mt', 'values', 'null', 'view', 'viewifpermitted', 'format',
@@ -47,6 +53,11 @@ const SELF_CONTAINED_TABLE_FUNCTIONS = new Set([
 
 export function isNonDeterministicFunction(name: string): boolean {
   return NON_DETERMINISTIC.has(name.toLowerCase());
+}
+
+/** file(), hasColumnInTable(): functions (not table functions) reading outside data. Each is also non-deterministic. */
+export function isOutsideDataFunction(name: string): boolean {
+  return OUTSIDE_DATA_FUNCTIONS.has(name.toLowerCase());
 }
 
 /**

@@ -17,7 +17,7 @@ export class StatementFacts {
   nonDeterministic = false;
   /** A system. or information_schema table. */
   readsServerState = false;
-  /** A table function reading outside data (url, s3, remote, merge, ...). */
+  /** A table function (url, s3, remote, merge, ...) or a function (file, hasColumnInTable) reading outside data. */
   readsOutsideData = false;
   /** A table named only at run time (`{t:Identifier}`), so the set of tables is not known. */
   hasUnresolvedTable = false;

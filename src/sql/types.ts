@@ -26,6 +26,17 @@ export interface StatementClassification {
   dictionaries: string[];
   databasesWritten: string[];
   cacheable: boolean;
+  /**
+   * Present (true) when the statement calls a non-deterministic function (now, today, rand, currentUser, ...; see
+   * function-catalog.ts). Absent otherwise, and on unknown and fallback classifications (nothing was checked).
+   */
+  nonDeterministic?: boolean;
+  /**
+   * Present (true) only with nonDeterministic, when the non-deterministic functions are the ONLY reason a read is
+   * not cacheable: a SELECT of ordinary tables, no system tables, no outside data (url(), remote(), file(), ...), no
+   * run-time table names. Such a read may be cached for a short TTL when the operator's cache rule allows it.
+   */
+  cacheableIfDeterministic?: boolean;
   /** True when neither parser understood the statement: route is then 'write' and cacheable false. */
   unknown: boolean;
   /** Comments, whitespace and keyword case removed; literals and identifiers exactly kept. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { cacheScopeOf, defaultCacheConfig, findCacheConfigProblems } from '../../../src/cache/cache-config.js';
+import { cacheScopeOf, defaultCacheConfig, findCacheConfigProblems, findCacheRuleProblems } from '../../../src/cache/cache-config.js';
 
 describe('cache config', () => {
   it('has usable defaults', () => {
@@ -24,5 +24,19 @@ describe('cache config', () => {
       'cache.max_entry_bytes must not exceed cache.max_memory_bytes',
       'cache.shared_groups: user u is in both a and b',
     ]);
+  });
+  it('reports rules that cannot work, with their index and key', () => {
+    const rules = [
+      { name: 'ok', match: '\\bnow \\(', cacheNonDeterministic: true, ttlMs: 1000 },
+      { name: 'regex', match: 'now(' },
+      { name: 'no-ttl', cacheNonDeterministic: true },
+      { name: 'both', noCache: true, ttlMs: 5 },
+      { name: 'ok', noCache: true },
+    ];
+    const problems = findCacheRuleProblems(rules);
+    expect(problems.map((p) => [p.index, p.key])).to.deep.equal([[1, 'match'], [2, 'ttl_ms'], [3, 'no_cache'], [4, 'name']]);
+    expect(problems[0]?.message).to.match(/^not a valid regular expression: /);
+    expect(findCacheConfigProblems({ ...defaultCacheConfig, rules })).to.include('cache.rules[2].ttl_ms: required when cache_non_deterministic is true');
+    expect(findCacheRuleProblems([{ name: 'plain' }, { name: 'off', noCache: true }])).to.deep.equal([]);
   });
 });

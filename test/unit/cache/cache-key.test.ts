@@ -44,6 +44,12 @@ describe('buildCacheKey', () => {
     expect(keys.size).to.equal(variants.length + 1);
   });
 
+  it('includes a rule TTL only when one is given', () => {
+    expect(key({ ttlMs: 1500 })).to.not.equal(buildCacheKey(base));
+    expect(key({ ttlMs: 1500 })).to.not.equal(key({ ttlMs: 1501 }));
+    expect(key({ ttlMs: 1500 })).to.equal(key({ ttlMs: 1500 }));
+  });
+
   it('does not depend on parameter order', () => {
     expect(key({ params: new URLSearchParams('param_x=1&default_format=JSON&max_threads=2') })).to.equal(buildCacheKey(base));
   });

@@ -30,6 +30,7 @@ describe('decideCaching', () => {
       [{ classifications: [] }, 'multi-statement'],
       [{ classifications: [classification({ cacheable: false })] }, 'not-cacheable'],
       [{ classifications: [classification({ type: 'show' })] }, 'not-cacheable'],
+      [{ rule: { noCache: true } }, 'rule'],
       [{ classifications: [classification({ dictionaries: ['d'] })] }, 'reads-dictionary'],
       [{ params: new URLSearchParams('compress=1') }, 'compressed-format'],
       [{ params: new URLSearchParams('decompress=1') }, 'compressed-format'],
@@ -39,6 +40,29 @@ describe('decideCaching', () => {
     for (const [overrides, reason] of cases) {
       expect(decideCaching(input(overrides)), reason).to.deep.equal({ mode: 'bypass', reason });
     }
+  });
+
+  it('bypasses a read matched by a no_cache rule with reason rule', () => {
+    expect(decideCaching(input({ rule: { noCache: true } }))).to.deep.equal({ mode: 'bypass', reason: 'rule' });
+    expect(decideCaching(input({ rule: { noCache: false } })).mode).to.equal('use');
+    // Request-level reasons come first.
+    expect(decideCaching(input({ rule: { noCache: true }, params: new URLSearchParams('no_cache=1') }))).to.deep.equal({ mode: 'bypass', reason: 'no-cache-param' });
+  });
+
+  it('lets a rule lift non-determinism, and only when it is the sole reason', () => {
+    const onlyNow = classification({ tablesRead: ['t'], cacheable: false, nonDeterministic: true, cacheableIfDeterministic: true });
+    const systemNow = classification({ tablesRead: ['system.one'], cacheable: false, nonDeterministic: true });
+    const lift = { cacheNonDeterministic: true };
+    expect(decideCaching(input({ classifications: [onlyNow] }))).to.deep.equal({ mode: 'bypass', reason: 'not-cacheable' });
+    expect(decideCaching(input({ classifications: [onlyNow], rule: {} }))).to.deep.equal({ mode: 'bypass', reason: 'not-cacheable' });
+    expect(decideCaching(input({ classifications: [onlyNow], rule: lift }))).to.deep.equal({ mode: 'use', tables: ['db.t'], readFromWriter: false });
+    expect(decideCaching(input({ classifications: [systemNow], rule: lift }))).to.deep.equal({ mode: 'bypass', reason: 'not-cacheable' });
+    expect(decideCaching(input({ classifications: [classification({ cacheable: false })], rule: lift })).mode).to.equal('bypass');
+    // The other checks still apply to a lifted read.
+    const withDictionary = classification({ ...onlyNow, dictionaries: ['d'] });
+    expect(decideCaching(input({ classifications: [withDictionary], rule: lift }))).to.deep.equal({ mode: 'bypass', reason: 'reads-dictionary' });
+    const mutating = { ...quiet, isMutating: () => true };
+    expect(decideCaching(input({ classifications: [onlyNow], rule: lift, state: mutating }))).to.deep.equal({ mode: 'bypass', reason: 'mutation-in-flight' });
   });
 
   it('does not bypass for no_cache=0', () => {

@@ -5,7 +5,7 @@ import { createQueryCache, openQueryCache, type CacheRequest, type QueryCache } 
 import { createTableVersions } from '../../../src/cache/table-versions.js';
 import type { StatementClassification } from '../../../src/sql/types.js';
 import { classification } from '../../helpers/classification.js';
-import { allByteValues, useTempDir } from './cache-test-helpers.js';
+import { allByteValues, manualClock, useTempDir } from './cache-test-helpers.js';
 
 const memoryConfig: CacheConfig = { ...defaultCacheConfig, store: { ...defaultCacheConfig.store, kind: 'memory' } };
 
@@ -322,6 +322,75 @@ describe('query cache', () => {
   });
 });
 
+describe('query cache rules', () => {
+  const onlyNow = classification({ normalized: 'SELECT now ( )', cacheable: false, nonDeterministic: true, cacheableIfDeterministic: true });
+  const systemNow = classification({ normalized: 'SELECT now ( ) FROM system . one', tablesRead: ['system.one'], cacheable: false, nonDeterministic: true });
+  const plain = select('SELECT count ( ) FROM t', ['t']);
+  const orders = select('SELECT * FROM shop . orders', ['shop.orders']);
+  const rules = [
+    { name: 'orders', tables: ['shop.orders'], noCache: true },
+    { name: 'dashboards', match: '\\bnow \\(', cacheNonDeterministic: true, ttlMs: 1500 },
+    { name: 'short', users: ['bob'], ttlMs: 2000 },
+  ];
+  let clock: ReturnType<typeof manualClock>;
+  let upstream: ReturnType<typeof fakeUpstream>;
+  let cache: QueryCache;
+  const bypasses: string[] = [];
+
+  beforeEach(async () => {
+    clock = manualClock();
+    upstream = fakeUpstream();
+    bypasses.length = 0;
+    cache = await openQueryCache(
+      { ...memoryConfig, replicaLagWindowMs: 0, defaultTtlMs: 60_000, rules },
+      { queryWriter: async () => '', now: clock.now, hooks: { onBypass: (reason) => bypasses.push(reason) } },
+    );
+  });
+  afterEach(async () => {
+    await cache.close();
+  });
+
+  it('caches a read that is non-deterministic and nothing else for the rule TTL, then misses', async () => {
+    const lookup = await cache.lookup(request(), [onlyNow]);
+    expect(lookup).to.deep.include({ mode: 'use', ttlMs: 1500, rule: 'dashboards' });
+    const first = await runRead(cache, upstream, request(), onlyNow);
+    clock.advance(1499);
+    const second = await runRead(cache, upstream, request(), onlyNow);
+    expect([first.source, second.source]).to.deep.equal(['miss', 'hit']);
+    expect(second.body.equals(first.body)).to.equal(true);
+    clock.advance(1);
+    expect((await runRead(cache, upstream, request(), onlyNow)).source).to.equal('miss');
+    expect(upstream.calls).to.equal(2);
+  });
+
+  it('never lifts a non-deterministic read that something else keeps out', async () => {
+    expect((await runRead(cache, upstream, request(), systemNow)).reason).to.equal('not-cacheable');
+  });
+
+  it('bypasses reads matched by a no_cache rule, with reason rule', async () => {
+    expect((await runRead(cache, upstream, request(), orders)).reason).to.equal('rule');
+    expect((await runRead(cache, upstream, request({ query: 'database=shop' }), select('SELECT * FROM orders', ['orders']))).reason).to.equal('rule');
+    expect(bypasses).to.deep.equal(['rule', 'rule']);
+  });
+
+  it('stores ordinary reads for the default TTL, or the rule TTL for the users it names', async () => {
+    expect(await cache.lookup(request(), [plain])).to.deep.include({ mode: 'use', ttlMs: 60_000 });
+    expect(await cache.lookup(request(), [plain])).to.not.have.property('rule');
+    expect(await cache.lookup(request({ proxyUser: 'bob' }), [plain])).to.deep.include({ mode: 'use', ttlMs: 2000, rule: 'short' });
+    await runRead(cache, upstream, request(), plain);
+    await runRead(cache, upstream, request({ proxyUser: 'bob' }), plain);
+    clock.advance(2000);
+    expect((await runRead(cache, upstream, request(), plain)).source).to.equal('hit');
+    expect((await runRead(cache, upstream, request({ proxyUser: 'bob' }), plain)).source).to.equal('miss');
+    clock.advance(58_000);
+    expect((await runRead(cache, upstream, request(), plain)).source).to.equal('miss');
+  });
+
+  it('applies rules to single statements only', async () => {
+    expect(await cache.lookup(request(), [orders, orders])).to.deep.include({ mode: 'bypass', reason: 'multi-statement' });
+  });
+});
+
 describe('query cache over sqlite', function () {
   this.timeout(20_000);
   const temp = useTempDir('chgate-query-cache-');
@@ -341,6 +410,24 @@ describe('query cache over sqlite', function () {
 
     cache = await openQueryCache(sqliteConfig(path), { queryWriter: async () => '' });
     expect((await runRead(cache, upstream, request(), u)).source).to.equal('hit');
+    expect((await runRead(cache, upstream, request(), t)).source).to.equal('miss');
+    await cache.close();
+  });
+
+  it('honours a rule TTL in the sqlite tier after a restart', async () => {
+    const path = temp.path('cache.sqlite');
+    const upstream = fakeUpstream();
+    const clock = manualClock(Date.now());
+    const config = { ...sqliteConfig(path), rules: [{ name: 'short', ttlMs: 1000 }] };
+    const t = select('SELECT count() FROM t', ['t']);
+    let cache = await openQueryCache(config, { queryWriter: async () => '', now: clock.now });
+    await runRead(cache, upstream, request(), t);
+    await cache.close();
+    cache = await openQueryCache(config, { queryWriter: async () => '', now: clock.now });
+    expect((await runRead(cache, upstream, request(), t)).source).to.equal('hit');
+    await cache.close();
+    cache = await openQueryCache(config, { queryWriter: async () => '', now: clock.now });
+    clock.advance(1000);
     expect((await runRead(cache, upstream, request(), t)).source).to.equal('miss');
     await cache.close();
   });

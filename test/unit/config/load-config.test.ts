@@ -32,6 +32,16 @@ describe('config loader', () => {
       isAdmin: false,
     });
     expect(config.server).to.deep.equal({ listenHost: '127.0.0.1', listenPort: 8124, maxQueryHeadBytes: 1048576 });
+    expect(config.cache.rules?.map((rule) => rule.name)).to.deep.equal(['dashboards', 'live-orders', 'imported']);
+    expect(config.cache.rules?.[0]).to.deep.equal({
+      name: 'dashboards',
+      users: ['grafana', 'metabase'],
+      match: '\\b(now|today) \\( \\)',
+      ttlMs: 10000,
+      cacheNonDeterministic: true,
+      noCache: false,
+    });
+    expect(new RegExp(config.cache.rules?.[0]?.match ?? '').test('SELECT count ( ) FROM t WHERE ts > now ( ) - 3600')).to.equal(true);
   });
 
   it('loads minimal.yaml with defaults: loopback-only user without password', async () => {

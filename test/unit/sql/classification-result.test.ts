@@ -31,6 +31,24 @@ describe('classification results', () => {
     }
   });
 
+  it('says when non-deterministic functions are the only reason a read is not cacheable', () => {
+    const build = (flags: Partial<StatementFacts>, type: 'select' | 'show' = 'select') =>
+      buildClassification({ type, route: 'read' }, Object.assign(new StatementFacts(), flags), tokens, tokens.length);
+    expect(build({ nonDeterministic: true })).to.deep.include({ cacheable: false, nonDeterministic: true, cacheableIfDeterministic: true });
+    for (const [flags, type] of [
+      [{ nonDeterministic: true, readsServerState: true }, 'select'],
+      [{ nonDeterministic: true, readsOutsideData: true }, 'select'],
+      [{ nonDeterministic: true, hasUnresolvedTable: true }, 'select'],
+      [{ nonDeterministic: true }, 'show'],
+    ] as const) {
+      const c = build(flags, type);
+      expect(c.nonDeterministic).to.equal(true);
+      expect(c.cacheableIfDeterministic).to.equal(undefined);
+    }
+    expect(build({})).to.not.have.property('nonDeterministic');
+    expect(unknownClassification('select', tokens, tokens.length)).to.not.have.property('nonDeterministic');
+  });
+
   it('makes unknown statements writes with no tables', () => {
     const c = unknownClassification('select', tokens, tokens.length);
     expect(c).to.deep.include({ route: 'write', cacheable: false, unknown: true, tablesRead: [], tablesWritten: [] });

@@ -43,3 +43,50 @@ describe('classifyStatement', () => {
     expectClassification("INSERT INTO t VALUES (1, 'x'), (2, 'y", { type: 'insert', writes: ['t'], unknown: false });
   });
 });
+
+describe('classifyStatement: non-deterministic reads', () => {
+  const flags = (sql: string) => {
+    const c = classifyStatement(sql);
+    return { cacheable: c.cacheable, nonDeterministic: c.nonDeterministic ?? false, onlyReason: c.cacheableIfDeterministic ?? false };
+  };
+
+  it('marks reads whose only obstacle is a non-deterministic function', () => {
+    for (const sql of [
+      'SELECT now()',
+      'SELECT count() FROM t WHERE ts > now() - 3600',
+      'SELECT today(), rand() FROM db.t',
+      'WITH now() AS n SELECT n FROM numbers(3)',
+      'SELECT a FROM t WHERE b IN (SELECT b FROM u WHERE ts > now())',
+    ]) {
+      expect(flags(sql), sql).to.deep.equal({ cacheable: false, nonDeterministic: true, onlyReason: true });
+    }
+  });
+
+  it('never marks reads that something else keeps out of the cache', () => {
+    for (const sql of [
+      'SELECT now() FROM system.parts',
+      'SELECT now() FROM system.one',
+      "SELECT now(), * FROM url('http://x/y.csv', CSV)",
+      "SELECT now() FROM remote('h', db.t)",
+      "SELECT file('a.txt')",
+      "SELECT hasColumnInTable('db', 't', 'c'), now()",
+      'SELECT now() FROM {t:Identifier}',
+      'SHOW TABLES WHERE now() > 0',
+    ]) {
+      const got = flags(sql);
+      expect(got.cacheable, sql).to.equal(false);
+      expect(got.onlyReason, sql).to.equal(false);
+    }
+    expect(flags('SELECT now() FROM system.parts').nonDeterministic).to.equal(true);
+  });
+
+  it('leaves deterministic statements unmarked', () => {
+    for (const sql of ['SELECT count() FROM t', 'SELECT * FROM system.parts', "SELECT * FROM url('http://x', CSV)"]) {
+      const c = classifyStatement(sql);
+      expect(c.nonDeterministic, sql).to.equal(undefined);
+      expect(c.cacheableIfDeterministic, sql).to.equal(undefined);
+    }
+    expect(classifyStatement('INSERT INTO t SELECT now()').nonDeterministic).to.equal(true);
+    expect(classifyStatement('INSERT INTO t SELECT now()').cacheableIfDeterministic).to.equal(undefined);
+  });
+});

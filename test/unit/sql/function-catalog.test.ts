@@ -3,6 +3,7 @@ import {
   isDictionaryFunction,
   isJoinGetFunction,
   isNonDeterministicFunction,
+  isOutsideDataFunction,
   readsOutsideData,
 } from '../../../src/sql/function-catalog.js';
 
@@ -25,6 +26,14 @@ describe('function catalog', () => {
       'cluster', 'clusterAllReplicas', 'input', 'merge', 'generateRandom', 'someNewFunction']) {
       expect(readsOutsideData(name), name).to.equal(true);
     }
+  });
+
+  it('knows which non-deterministic functions read outside data', () => {
+    for (const name of ['file', 'FILE', 'hasColumnInTable']) {
+      expect(isOutsideDataFunction(name), name).to.equal(true);
+      expect(isNonDeterministicFunction(name), name).to.equal(true);
+    }
+    for (const name of ['now', 'rand', 'currentUser', 'count']) expect(isOutsideDataFunction(name), name).to.equal(false);
   });
 
   it('recognises dictionary and joinGet functions', () => {
