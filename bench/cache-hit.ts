@@ -51,6 +51,7 @@ const { values: args } = parseArgs({
     keys: { type: 'string', default: '100000' },
     'memory-limit-mb': { type: 'string', default: '32' },
     store: { type: 'string', default: 'sqlite' },
+    'chgate-heap-mb': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -228,13 +229,15 @@ async function scrapeCacheMetrics(baseUrl: string): Promise<string[]> {
 async function memoryCheck(baseUrl: string, keys: number, limitBytes: number | undefined, pid: number | undefined): Promise<void> {
   const pool = new Pool(baseUrl, { connections: 32, pipelining: 1, keepAliveTimeout: 10_000 });
   const headers = credentialHeaders();
-  const sql = (i: number) => `SELECT ${i} AS k, repeat('x', 1000) AS pad`;
+  // ~1 KB each, like the hit-path query, and a distinct text (so a distinct key) per i.
+  const sql = (i: number) => `SELECT ${i} AS k, number, cityHash64(number + ${i}) FROM numbers(40)`;
   const baseline = processRssBytes(pid);
   let peak = baseline ?? 0;
   const sampler = setInterval(() => {
     const rss = processRssBytes(pid);
     if (rss !== undefined && rss > peak) peak = rss;
   }, 200);
+  const quartiles: Array<[string, number | undefined]> = [];
   let next = 0;
   let errors = 0;
   let stored = 0;
@@ -247,7 +250,7 @@ async function memoryCheck(baseUrl: string, keys: number, limitBytes: number | u
       try {
         const response = await pool.request({ path: '/', method: 'POST', headers, body: sql(i) });
         const text = await response.body.text();
-        if (response.statusCode !== 200 || !text.startsWith(`${i}\t`)) {
+        if (response.statusCode !== 200 || !text.startsWith(`${i}\t0\t`)) {
           errors += 1;
           firstError ??= `HTTP ${response.statusCode}: ${text.slice(0, 120)}`;
         } else if (response.headers['x-cache'] === 'MISS') stored += 1;
@@ -255,6 +258,7 @@ async function memoryCheck(baseUrl: string, keys: number, limitBytes: number | u
         errors += 1;
         firstError ??= error instanceof Error ? error.message : String(error);
       }
+      if (i > 0 && i % Math.ceil(keys / 4) === 0) quartiles.push([`chgate RSS after ${i} keys`, processRssBytes(pid)]);
       if (performance.now() - lastReport > 5_000) {
         lastReport = performance.now();
         console.error(`  ${next}/${keys} keys sent, chgate RSS ${mib(processRssBytes(pid))}`);
@@ -282,10 +286,12 @@ async function memoryCheck(baseUrl: string, keys: number, limitBytes: number | u
         ['responses stored as MISS', String(stored)],
         ['approx. bytes offered to the cache', mib(stored * (1024 + 400 + 64 + 200))],
         ['chgate RSS before', mib(baseline)],
+        ...quartiles.map(([label, rss]): string[] => [label, mib(rss)]),
+        [`chgate RSS after ${keys} keys`, mib(end)],
         ['chgate RSS peak', mib(peak)],
-        ['chgate RSS after', mib(end)],
         ['RSS growth (peak - before)', baseline === undefined ? '-' : mib(peak - baseline)],
         ['growth / max_memory_bytes', baseline === undefined || limitBytes === undefined ? '-' : `${((peak - baseline) / limitBytes).toFixed(2)}x`],
+        // With the sqlite store, keys evicted from the memory tier may still hit from the sqlite tier.
         ['X-Cache of the 5 oldest keys', oldest.join(' ')],
         ['X-Cache of the 5 newest keys', newest.join(' ')],
       ],
@@ -302,7 +308,7 @@ async function memoryCheck(baseUrl: string, keys: number, limitBytes: number | u
 async function main(): Promise<void> {
   if (args.help) {
     console.log('usage: npx tsx bench/cache-hit.ts [--url URL --user U --password P] [--concurrency 16,64] [--duration 6]');
-    console.log('         [--warmup 1] [--slices 6] [--keys 100000] [--memory-limit-mb 32] [--store sqlite|memory]');
+    console.log('         [--warmup 1] [--slices 6] [--keys 100000] [--memory-limit-mb 32] [--store sqlite|memory] [--chgate-heap-mb N]');
     return;
   }
   const concurrencies = args.concurrency.split(',').map(Number);
@@ -342,7 +348,12 @@ async function main(): Promise<void> {
       const configPath = join(baseDir, 'chgate.yaml');
       writeFileSync(configPath, stringify(document));
       baseUrl = `http://127.0.0.1:${BENCH_CHGATE_PORT}`;
-      console.error(`starting chgate on ${baseUrl} ...`);
+      // A small V8 heap limit shows whether the live set stays bounded (chgate dies of OOM if not), where RSS alone
+      // also counts garbage V8 has not collected yet.
+      if (args['chgate-heap-mb'] !== undefined) {
+        process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${Number(args['chgate-heap-mb'])}`.trim();
+      }
+      console.error(`starting chgate on ${baseUrl}${args['chgate-heap-mb'] ? ` (V8 old space ${args['chgate-heap-mb']} MB)` : ''} ...`);
       chgate = await startChgateProcess({ root: ROOT, configPath, logFile: join(baseDir, 'chgate.log'), pingUrl: `${baseUrl}/ping` });
     }
     const pid = chgate?.pid;
