@@ -73,39 +73,8 @@ export function createPipeline(deps: PipelineDependencies) {
       }
       output.setHeader('x-chgate-upstream', choices.map((choice) => choice?.node.name ?? '-').join(', '));
 
-      let lastUpstream: UpstreamResponse | undefined;
-      const lastIndex = plan.length - 1;
-      for (const [index, step] of plan.entries()) {
-        const choice = choices[index];
-        if (!choice) continue;
-        const database = step.database ?? decoded.params.get('database') ?? undefined;
-        const changesData = step.classification.route !== 'read' || step.classification.unknown;
-        // Invalidated when the write starts and again when it has completed, before the client hears of it.
-        if (changesData) await cache?.invalidateFor(step.classification, database, 'start');
-        try {
-          const upstream = await sendStatement(step, choice, decoded, query, index === lastIndex, output.signal);
-          metrics.upstreamRequests.inc({ node: choice.node.name, status: String(upstream.statusCode) });
-          lastUpstream = upstream;
-          if (upstream.statusCode !== 200) {
-            output.forwardError(upstream, await readBounded(upstream.body, maxErrorBodyBytes));
-            return;
-          }
-          const { endedWithException } = await output.forwardBody(upstream, {
-            // A write's end must not reach the client before its invalidation: no Content-Length for writes.
-            isOnlyStatement: plan.length === 1 && !changesData,
-            onChunk: fill ? (chunk) => fill?.push(chunk) : undefined,
-          });
-          if (fill) {
-            void fill
-              .finish({ status: upstream.statusCode, headers: upstream.headers, cutOff: false, servedByWriter: choice.node.role === 'writer' })
-              .catch((error: unknown) => deps.logger.warn('cache store failed', { error: String(error) }));
-            fill = undefined;
-          }
-          if (endedWithException) break;
-        } finally {
-          if (changesData) await cache?.invalidateFor(step.classification, database, 'complete');
-        }
-      }
+      const lastUpstream = await runStatements(plan, choices, decoded, query, output, fill);
+      fill = undefined;
       output.finish(lastUpstream);
     } catch (error) {
       const failure = toChgateError(error);
@@ -121,6 +90,67 @@ export function createPipeline(deps: PipelineDependencies) {
       });
     }
   };
+
+  /**
+   * Runs the statements in order, each on its node, streaming outputs to the client; stops at the first failure
+   * (which answers the client). Resolves to the last upstream response, if any statement went upstream. A fill
+   * given is finished or abandoned here.
+   */
+  async function runStatements(
+    plan: readonly PlannedStatement[],
+    choices: readonly (NodeChoice | undefined)[],
+    decoded: DecodedRequest,
+    query: QueryHead,
+    output: ClientResponse,
+    fill: CacheFill | undefined,
+  ): Promise<UpstreamResponse | undefined> {
+    let lastUpstream: UpstreamResponse | undefined;
+    try {
+      for (const [index, step] of plan.entries()) {
+        const choice = choices[index];
+        if (!choice) continue;
+        const database = step.database ?? decoded.params.get('database') ?? undefined;
+        const changesData = step.classification.route !== 'read' || step.classification.unknown;
+        // Invalidated when a write starts and again when it has completed, before the client hears of it, even
+        // when it failed: ClickHouse may have applied part of it.
+        let completed = false;
+        const complete = async (): Promise<void> => {
+          if (changesData && !completed) await cache?.invalidateFor(step.classification, database, 'complete');
+          completed = true;
+        };
+        if (changesData) await cache?.invalidateFor(step.classification, database, 'start');
+        try {
+          const upstream = await sendStatement(step, choice, decoded, query, index === plan.length - 1, output.signal);
+          metrics.upstreamRequests.inc({ node: choice.node.name, status: String(upstream.statusCode) });
+          lastUpstream = upstream;
+          if (upstream.statusCode !== 200) {
+            const errorBody = await readBounded(upstream.body, maxErrorBodyBytes);
+            await complete();
+            output.forwardError(upstream, errorBody);
+            return lastUpstream;
+          }
+          const { endedWithException } = await output.forwardBody(upstream, {
+            // A write's end must not reach the client before its invalidation: no Content-Length for writes.
+            isOnlyStatement: plan.length === 1 && !changesData,
+            onChunk: fill ? (chunk) => fill?.push(chunk) : undefined,
+          });
+          if (fill) {
+            const servedByWriter = choice.node.role === 'writer';
+            void fill
+              .finish({ status: upstream.statusCode, headers: upstream.headers, cutOff: false, servedByWriter })
+              .catch((error: unknown) => deps.logger.warn('cache store failed', { error: String(error) }));
+            fill = undefined;
+          }
+          if (endedWithException) break;
+        } finally {
+          await complete();
+        }
+      }
+      return lastUpstream;
+    } finally {
+      fill?.abandon();
+    }
+  }
 
   function countStatements(plan: readonly PlannedStatement[]): void {
     for (const step of plan) {

@@ -97,6 +97,14 @@ describe('routing on a real cluster', function () {
     expect(response.headers['x-chgate-route']).to.equal('session, session, read, read');
   });
 
+  it('answers a body of only SET / USE itself, with an empty 200', async () => {
+    const response = await send('SET max_threads = 2; USE system');
+    expect(response.status, response.body).to.equal(200);
+    expect(response.body).to.equal('');
+    expect(response.headers['x-chgate-route']).to.equal('session, session');
+    expect(response.headers['x-chgate-upstream']).to.equal('-, -');
+  });
+
   it('forwards every URL setting and the database parameter', async () => {
     const response = await send("SELECT value FROM system.settings WHERE name = 'max_threads'", {
       params: { max_threads: 5, max_execution_time: 30 },
