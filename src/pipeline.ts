@@ -13,9 +13,10 @@ import { planRequest } from './routing/plan-request.js';
 import { decodeRequest, type DecodedRequest } from './server/decode-request.js';
 import { decodeBodyStream, readQueryHead, type QueryHead } from './server/read-query-head.js';
 import type { SqlClassifier } from './sql/create-sql-classifier.js';
-import { describeUpstreamFailure } from './upstream/describe-upstream-failure.js';
+import { isUnknownTableError } from './upstream/clickhouse-error-code.js';
+import { describeUpstreamFailure, isRetryableFailure, type UpstreamFailure } from './upstream/describe-upstream-failure.js';
 import type { NodeChoice, UpstreamCluster } from './upstream/upstream-cluster.js';
-import type { UpstreamResponse } from './upstream/upstream-node.js';
+import type { UpstreamNode, UpstreamResponse } from './upstream/upstream-node.js';
 
 export interface PipelineDependencies {
   authenticator: Authenticator;
@@ -73,7 +74,7 @@ export function createPipeline(deps: PipelineDependencies) {
       }
       output.setHeader('x-chgate-upstream', choices.map((choice) => choice?.node.name ?? '-').join(', '));
 
-      const lastUpstream = await runStatements(plan, choices, decoded, query, output, fill);
+      const lastUpstream = await runStatements(plan, choices, { cluster, decoded, query, output }, fill);
       fill = undefined;
       output.finish(lastUpstream);
     } catch (error) {
@@ -98,17 +99,15 @@ export function createPipeline(deps: PipelineDependencies) {
    */
   async function runStatements(
     plan: readonly PlannedStatement[],
-    choices: readonly (NodeChoice | undefined)[],
-    decoded: DecodedRequest,
-    query: QueryHead,
-    output: ClientResponse,
+    choices: (NodeChoice | undefined)[],
+    context: { cluster: UpstreamCluster; decoded: DecodedRequest; query: QueryHead; output: ClientResponse },
     fill: CacheFill | undefined,
   ): Promise<UpstreamResponse | undefined> {
+    const { decoded, output } = context;
     let lastUpstream: UpstreamResponse | undefined;
     try {
       for (const [index, step] of plan.entries()) {
-        const choice = choices[index];
-        if (!choice) continue;
+        if (!choices[index]) continue;
         const database = step.database ?? decoded.params.get('database') ?? undefined;
         const changesData = step.classification.route !== 'read' || step.classification.unknown;
         // Invalidated when a write starts and again when it has completed, before the client hears of it, even
@@ -120,28 +119,21 @@ export function createPipeline(deps: PipelineDependencies) {
         };
         if (changesData) await cache?.invalidateFor(step.classification, database, 'start');
         try {
-          const upstream = await sendStatement(step, choice, decoded, query, index === plan.length - 1, output.signal);
-          metrics.upstreamRequests.inc({ node: choice.node.name, status: String(upstream.statusCode) });
-          lastUpstream = upstream;
-          if (upstream.statusCode !== 200) {
-            const errorBody = await readBounded(upstream.body, maxErrorBodyBytes);
+          const outcome = await runStatement(step, index, plan, choices, context, fill);
+          lastUpstream = outcome.upstream;
+          if (outcome.kind === 'failed') {
             await complete();
-            output.forwardError(upstream, errorBody);
+            output.forwardError(outcome.upstream, outcome.errorBody);
             return lastUpstream;
           }
-          const { endedWithException } = await output.forwardBody(upstream, {
-            // A write's end must not reach the client before its invalidation: no Content-Length for writes.
-            isOnlyStatement: plan.length === 1 && !changesData,
-            onChunk: fill ? (chunk) => fill?.push(chunk) : undefined,
-          });
           if (fill) {
-            const servedByWriter = choice.node.role === 'writer';
+            const servedByWriter = outcome.node.role === 'writer';
             void fill
-              .finish({ status: upstream.statusCode, headers: upstream.headers, cutOff: false, servedByWriter })
+              .finish({ status: outcome.upstream.statusCode, headers: outcome.upstream.headers, cutOff: false, servedByWriter })
               .catch((error: unknown) => deps.logger.warn('cache store failed', { error: String(error) }));
             fill = undefined;
           }
-          if (endedWithException) break;
+          if (outcome.endedWithException) break;
         } finally {
           await complete();
         }
@@ -149,6 +141,73 @@ export function createPipeline(deps: PipelineDependencies) {
       return lastUpstream;
     } finally {
       fill?.abandon();
+    }
+  }
+
+  type StatementOutcome =
+    | { kind: 'streamed'; upstream: UpstreamResponse; node: UpstreamNode; endedWithException: boolean }
+    | { kind: 'failed'; upstream: UpstreamResponse; errorBody: Buffer };
+
+  /**
+   * One statement, sent again once to another node when that is safe: a read that failed before any byte reached
+   * the client, a read of a table only the writer has, a write that never reached ClickHouse.
+   */
+  async function runStatement(
+    step: PlannedStatement,
+    index: number,
+    plan: readonly PlannedStatement[],
+    choices: (NodeChoice | undefined)[],
+    { cluster, decoded, query, output }: { cluster: UpstreamCluster; decoded: DecodedRequest; query: QueryHead; output: ClientResponse },
+    fill: CacheFill | undefined,
+  ): Promise<StatementOutcome> {
+    const isLast = index === plan.length - 1;
+    const isRead = step.decision.identity === 'read';
+    // A streamed body (INSERT data past the head, opaque data) cannot be sent twice.
+    const canResend = !(isLast && query.rest);
+    const tried: UpstreamNode[] = [];
+    let choice = choices[index] as NodeChoice;
+    const retryOn = (group: 'writer' | 'reader', reason: string): void => {
+      metrics.upstreamRetries.inc({ node: choice.node.name, reason });
+      choice = cluster.pick(group, step.decision.identity, { exclude: tried });
+      choices[index] = choice;
+      output.setHeader('x-chgate-upstream', choices.map((each) => each?.node.name ?? '-').join(', '));
+    };
+    const sameGroup = step.decision.target === 'writer' ? 'writer' : 'reader';
+    for (let attempt = 0; ; attempt++) {
+      const mayRetry = attempt === 0 && canResend && !output.signal.aborted;
+      tried.push(choice.node);
+      const sent = await sendStatement(step, choice, decoded, query, isLast, output.signal);
+      if (!sent.ok) {
+        if (mayRetry && isRetryableFailure(sent.failure.kind, isRead)) {
+          retryOn(sameGroup, sent.failure.kind);
+          continue;
+        }
+        throw sent.failure.error;
+      }
+      const upstream = sent.upstream;
+      metrics.upstreamRequests.inc({ node: choice.node.name, status: String(upstream.statusCode) });
+      if (upstream.statusCode !== 200) {
+        const errorBody = await readBounded(upstream.body, maxErrorBodyBytes);
+        if (mayRetry && isRead && choice.node.role === 'reader' && cluster.retryUnknownTableOnWriter && isUnknownTableError(upstream.headers, errorBody)) {
+          retryOn('writer', 'unknown-table');
+          continue;
+        }
+        return { kind: 'failed', upstream, errorBody };
+      }
+      try {
+        const { endedWithException } = await output.forwardBody(upstream, {
+          // A write's end must not reach the client before its invalidation: no Content-Length for writes.
+          isOnlyStatement: plan.length === 1 && isRead,
+          onChunk: fill ? (chunk) => fill.push(chunk) : undefined,
+        });
+        return { kind: 'streamed', upstream, node: choice.node, endedWithException };
+      } catch (error) {
+        if (mayRetry && isRead && !output.isStarted) {
+          retryOn(sameGroup, 'socket');
+          continue;
+        }
+        throw error;
+      }
     }
   }
 
@@ -194,7 +253,7 @@ export function createPipeline(deps: PipelineDependencies) {
     query: QueryHead,
     isLast: boolean,
     signal: AbortSignal,
-  ): Promise<UpstreamResponse> {
+  ): Promise<{ ok: true; upstream: UpstreamResponse } | { ok: false; failure: UpstreamFailure }> {
     const params = new URLSearchParams(request.params);
     params.delete('no_cache');
     if (step.database !== undefined) params.set('database', step.database);
@@ -216,11 +275,11 @@ export function createPipeline(deps: PipelineDependencies) {
       'x-clickhouse-key': choice.credentials.password,
     };
     try {
-      return await choice.node.request({ method: request.method, path: `/?${params.toString()}`, headers, body, signal });
+      return { ok: true, upstream: await choice.node.request({ method: request.method, path: `/?${params.toString()}`, headers, body, signal }) };
     } catch (error) {
       const failure = describeUpstreamFailure(error, choice.node.name);
       metrics.upstreamErrors.inc({ node: choice.node.name, kind: failure.kind });
-      throw failure.error;
+      return { ok: false, failure };
     }
   }
 }

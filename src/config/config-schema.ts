@@ -40,6 +40,11 @@ const clusterSchema = z
     writers: z.array(nodeSchema).min(1),
     readers: z.array(nodeSchema).default([]),
     pool: poolSchema.default({}),
+    // When no reader can take a read, it goes to a writer, still as read_user.
+    reads_fallback_to_writer: z.boolean().default(true),
+    // A read refused by a replica with UNKNOWN_TABLE / UNKNOWN_DATABASE (a table that exists only on the writer)
+    // is run again on a writer.
+    retry_unknown_table_on_writer: z.boolean().default(true),
   })
   .strict();
 

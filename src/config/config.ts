@@ -29,6 +29,8 @@ export interface ClusterConfig {
   /** Empty means reads go to the writers, still as the read-only user. */
   readers: NodeConfig[];
   pool: PoolConfig;
+  readsFallbackToWriter: boolean;
+  retryUnknownTableOnWriter: boolean;
 }
 
 export interface ProxyUserConfig {

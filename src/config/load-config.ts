@@ -104,6 +104,8 @@ function buildConfig(file: ConfigFile, source: string): Config {
         headersTimeoutMs: cluster.pool.headers_timeout_ms,
         bodyTimeoutMs: cluster.pool.body_timeout_ms,
       },
+      readsFallbackToWriter: cluster.reads_fallback_to_writer,
+      retryUnknownTableOnWriter: cluster.retry_unknown_table_on_writer,
     });
   }
   if (clusters.size === 0) fail(['clusters'], 'at least one cluster is required');

@@ -2,8 +2,23 @@ import { ChgateError } from '../errors/error-catalogue.js';
 
 export type UpstreamFailureKind = 'connect' | 'timeout' | 'socket' | 'aborted' | 'other';
 
+/**
+ * Which failures may be sent again. A read changes nothing, so any failure before a response byte reached the
+ * client can be retried elsewhere; a write only when it certainly never reached ClickHouse (no connection was
+ * made), because ClickHouse may have applied it otherwise.
+ */
+export function isRetryableFailure(kind: UpstreamFailureKind, isRead: boolean): boolean {
+  if (kind === 'connect') return true;
+  return isRead && (kind === 'socket' || kind === 'timeout');
+}
+
 /** Turns an undici error into what the client is told and how the failure is counted. */
-export function describeUpstreamFailure(error: unknown, node: string): { kind: UpstreamFailureKind; error: ChgateError } {
+export interface UpstreamFailure {
+  kind: UpstreamFailureKind;
+  error: ChgateError;
+}
+
+export function describeUpstreamFailure(error: unknown, node: string): UpstreamFailure {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
   const name = typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';
   const detail = error instanceof Error ? error.message : String(error);

@@ -8,16 +8,23 @@ export interface NodeChoice {
   credentials: BackendCredentials;
 }
 
+export interface PickOptions {
+  /** Nodes already tried for this statement: picked only when nothing else is left. */
+  exclude?: readonly UpstreamNode[];
+}
+
 export interface UpstreamCluster {
   readonly name: string;
   readonly nodes: readonly UpstreamNode[];
   /** The ClickHouse user reads run as: part of every cache key. */
   readonly readUser: string;
+  /** Run a read refused by a replica for an unknown table or database again on a writer. */
+  readonly retryUnknownTableOnWriter: boolean;
   /**
    * Picks a node for a statement: the least loaded relative to its weight, ties in turn. `identity` is the
    * ClickHouse user it runs as, independent of the node: reads sent to a writer still run read-only.
    */
-  pick(group: NodeGroup, identity: 'read' | 'write'): NodeChoice;
+  pick(group: NodeGroup, identity: 'read' | 'write', options?: PickOptions): NodeChoice;
   close(): Promise<void>;
 }
 
@@ -32,8 +39,14 @@ export function createUpstreamCluster(config: ClusterConfig, hooks: UpstreamNode
     name: config.name,
     nodes: [...writers, ...readers],
     readUser: config.readUser.user,
-    pick(group, identity) {
-      const candidates = group === 'writer' ? writers : readPool;
+    retryUnknownTableOnWriter: config.retryUnknownTableOnWriter,
+    pick(group, identity, options = {}) {
+      const excluded = new Set(options.exclude ?? []);
+      const untried = (nodes: readonly UpstreamNode[]) => nodes.filter((node) => !excluded.has(node));
+      let candidates = untried(group === 'writer' ? writers : readPool);
+      // A read with every reader tried goes to a writer (as the read-only user) when the config allows it.
+      if (candidates.length === 0 && group === 'reader' && config.readsFallbackToWriter) candidates = untried(writers);
+      if (candidates.length === 0) candidates = group === 'writer' ? writers : readPool;
       const node = pickLeastLoaded(candidates, turns[group]++);
       return { node, credentials: identity === 'write' ? config.writeUser : config.readUser };
     },

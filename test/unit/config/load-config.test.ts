@@ -24,6 +24,8 @@ describe('config loader', () => {
       headersTimeoutMs: 600000,
       bodyTimeoutMs: 300000,
     });
+    expect(cluster?.readsFallbackToWriter).to.equal(true);
+    expect(cluster?.retryUnknownTableOnWriter).to.equal(true);
     expect(config.users.get('app')).to.deep.equal({
       name: 'app',
       passwordSha256Hex: '2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b',

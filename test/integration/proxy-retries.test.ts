@@ -1,0 +1,112 @@
+/**
+ * Statements sent again when that is safe: reads that could not reach a node, writes that certainly never reached
+ * ClickHouse, reads of tables only the writer has. By hand: point a reader at a closed port and
+ *   curl --data 'SELECT 1' -i http://127.0.0.1:8124   # X-Chgate-Upstream names the live node
+ */
+import { expect } from 'chai';
+import { parse, stringify } from 'yaml';
+import { queryNode, requestNode, type LocalCluster } from '../../scripts/local-cluster.js';
+import { startTestChgate, type TestChgate } from '../helpers/chgate.js';
+import { CLUSTER_START_TIMEOUT_MS, getTestCluster } from '../helpers/cluster.js';
+
+interface NodeEntry {
+  name: string;
+  url: string;
+}
+
+/** Puts a node on a closed port (nothing listens on 127.0.0.1:1) first in the writers or readers list. */
+function withDeadNode(group: 'writers' | 'readers', extra: Record<string, unknown> = {}) {
+  return (yaml: string): string => {
+    const document = parse(yaml) as { clusters: { local: Record<string, unknown> & { writers: NodeEntry[]; readers: NodeEntry[] } } };
+    const local = document.clusters.local;
+    local[group] = [{ name: 'dead', url: 'http://127.0.0.1:1' }, ...local[group]];
+    Object.assign(local, extra);
+    return stringify(document);
+  };
+}
+
+async function retriesCounted(chgate: TestChgate, reason: string): Promise<number> {
+  const text = await chgate.running.metrics.registry.getSingleMetricAsString('chgate_upstream_retries_total');
+  const match = new RegExp(`chgate_upstream_retries_total\\{node="dead",reason="${reason}"\\} (\\d+)`).exec(text);
+  return Number(match?.[1] ?? 0);
+}
+
+describe('retries on a real cluster', function () {
+  this.timeout(60_000);
+  let cluster: LocalCluster;
+  const writerOnly = 'default.retry_writer_only';
+  const table = 'default.retry_writes';
+
+  before(async function () {
+    this.timeout(CLUSTER_START_TIMEOUT_MS);
+    cluster = await getTestCluster();
+    for (const name of [writerOnly, table]) await queryNode(cluster.writer, `DROP TABLE IF EXISTS ${name}`, cluster.users.admin);
+    await queryNode(cluster.writer, `CREATE TABLE ${writerOnly} (id UInt32) ENGINE = MergeTree ORDER BY id`, cluster.users.admin);
+    await queryNode(cluster.writer, `INSERT INTO ${writerOnly} VALUES (1), (2)`, cluster.users.admin);
+    await queryNode(cluster.writer, `CREATE TABLE ${table} (id UInt32) ENGINE = MergeTree ORDER BY id`, cluster.users.admin);
+  });
+  after(async () => {
+    for (const name of [writerOnly, table]) await queryNode(cluster.writer, `DROP TABLE IF EXISTS ${name}`, cluster.users.admin);
+  });
+
+  it('sends a read that cannot connect to another reader; the client never sees the dead node', async () => {
+    const chgate = await startTestChgate(cluster, { editConfig: withDeadNode('readers') });
+    try {
+      for (let i = 0; i < 20; i++) {
+        const response = await requestNode({ url: chgate.url }, `SELECT ${i}`);
+        expect(response.status, response.body).to.equal(200);
+        expect(response.body).to.equal(`${i}\n`);
+        expect(response.headers['x-chgate-upstream']).to.not.equal('dead');
+      }
+      expect(await retriesCounted(chgate, 'connect')).to.be.greaterThan(0);
+    } finally {
+      await chgate.stop();
+    }
+  });
+
+  it('sends a write that could not connect to the next writer, once, and it lands once', async () => {
+    const chgate = await startTestChgate(cluster, { editConfig: withDeadNode('writers') });
+    try {
+      for (let i = 0; i < 10; i++) {
+        const response = await requestNode({ url: chgate.url }, `INSERT INTO ${table} VALUES (${i})`);
+        expect(response.status, response.body).to.equal(200);
+      }
+      const rows = await queryNode(cluster.writer, `SELECT count(), uniqExact(id) FROM ${table}`, cluster.users.admin);
+      expect(rows.trim()).to.equal('10\t10');
+      expect(await retriesCounted(chgate, 'connect')).to.be.greaterThan(0);
+    } finally {
+      await chgate.stop();
+    }
+  });
+
+  it('runs a read of a table only the writer has on the writer, as the read-only user', async () => {
+    const chgate = await startTestChgate(cluster);
+    try {
+      const response = await requestNode({ url: chgate.url }, `SELECT count() FROM ${writerOnly}`);
+      expect(response.status, response.body).to.equal(200);
+      expect(response.body).to.equal('2\n');
+      expect(response.headers['x-chgate-upstream']).to.equal(cluster.writer.name);
+      const asWhom = await requestNode({ url: chgate.url }, `SELECT value FROM system.settings WHERE name = 'readonly' AND (SELECT count() FROM ${writerOnly}) > 0`);
+      expect(asWhom.body).to.equal('2\n');
+    } finally {
+      await chgate.stop();
+    }
+  });
+
+  it('leaves the replica error alone when retry_unknown_table_on_writer is off', async () => {
+    const chgate = await startTestChgate(cluster, {
+      editConfig: (yaml) => {
+        const document = parse(yaml) as { clusters: { local: Record<string, unknown> } };
+        document.clusters.local.retry_unknown_table_on_writer = false;
+        return stringify(document);
+      },
+    });
+    try {
+      const response = await requestNode({ url: chgate.url }, `SELECT count() FROM ${writerOnly}`);
+      expect(response.status).to.equal(404);
+      expect(response.body).to.match(/Code: 60/);
+    } finally {
+      await chgate.stop();
+    }
+  });
+});
