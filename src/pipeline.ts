@@ -100,7 +100,7 @@ export function createPipeline(deps: PipelineDependencies) {
   async function runStatements(
     plan: readonly PlannedStatement[],
     choices: (NodeChoice | undefined)[],
-    context: { cluster: UpstreamCluster; decoded: DecodedRequest; query: QueryHead; output: ClientResponse },
+    context: StatementContext,
     fill: CacheFill | undefined,
   ): Promise<UpstreamResponse | undefined> {
     const { decoded, output } = context;
@@ -144,6 +144,13 @@ export function createPipeline(deps: PipelineDependencies) {
     }
   }
 
+  interface StatementContext {
+    cluster: UpstreamCluster;
+    decoded: DecodedRequest;
+    query: QueryHead;
+    output: ClientResponse;
+  }
+
   type StatementOutcome =
     | { kind: 'streamed'; upstream: UpstreamResponse; node: UpstreamNode; endedWithException: boolean }
     | { kind: 'failed'; upstream: UpstreamResponse; errorBody: Buffer };
@@ -157,9 +164,10 @@ export function createPipeline(deps: PipelineDependencies) {
     index: number,
     plan: readonly PlannedStatement[],
     choices: (NodeChoice | undefined)[],
-    { cluster, decoded, query, output }: { cluster: UpstreamCluster; decoded: DecodedRequest; query: QueryHead; output: ClientResponse },
+    context: StatementContext,
     fill: CacheFill | undefined,
   ): Promise<StatementOutcome> {
+    const { cluster, decoded, query, output } = context;
     const isLast = index === plan.length - 1;
     const isRead = step.decision.identity === 'read';
     // A streamed body (INSERT data past the head, opaque data) cannot be sent twice.
@@ -173,42 +181,64 @@ export function createPipeline(deps: PipelineDependencies) {
       output.setHeader('x-chgate-upstream', choices.map((each) => each?.node.name ?? '-').join(', '));
     };
     const sameGroup = step.decision.target === 'writer' ? 'writer' : 'reader';
-    for (let attempt = 0; ; attempt++) {
-      const mayRetry = attempt === 0 && canResend && !output.signal.aborted;
-      tried.push(choice.node);
-      const sent = await sendStatement(step, choice, decoded, query, isLast, output.signal);
-      if (!sent.ok) {
-        if (mayRetry && isRetryableFailure(sent.failure.kind, isRead)) {
-          retryOn(sameGroup, sent.failure.kind);
-          continue;
+    // ClickHouse keeps running a query whose HTTP client went away: kill it on the node that runs it.
+    const killOnClientGone = (): void => killQuery(choice, decoded.queryId);
+    output.signal.addEventListener('abort', killOnClientGone, { once: true });
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const mayRetry = attempt === 0 && canResend && !output.signal.aborted;
+        tried.push(choice.node);
+        const sent = await sendStatement(step, choice, decoded, query, isLast, output.signal);
+        if (!sent.ok) {
+          if (mayRetry && isRetryableFailure(sent.failure.kind, isRead)) {
+            retryOn(sameGroup, sent.failure.kind);
+            continue;
+          }
+          throw sent.failure.error;
         }
-        throw sent.failure.error;
-      }
-      const upstream = sent.upstream;
-      metrics.upstreamRequests.inc({ node: choice.node.name, status: String(upstream.statusCode) });
-      if (upstream.statusCode !== 200) {
-        const errorBody = await readBounded(upstream.body, maxErrorBodyBytes);
-        if (mayRetry && isRead && choice.node.role === 'reader' && cluster.retryUnknownTableOnWriter && isUnknownTableError(upstream.headers, errorBody)) {
-          retryOn('writer', 'unknown-table');
-          continue;
+        const upstream = sent.upstream;
+        metrics.upstreamRequests.inc({ node: choice.node.name, status: String(upstream.statusCode) });
+        if (upstream.statusCode !== 200) {
+          const errorBody = await readBounded(upstream.body, maxErrorBodyBytes);
+          const isWriterOnlyTable = choice.node.role === 'reader' && isUnknownTableError(upstream.headers, errorBody);
+          if (mayRetry && isRead && cluster.retryUnknownTableOnWriter && isWriterOnlyTable) {
+            retryOn('writer', 'unknown-table');
+            continue;
+          }
+          return { kind: 'failed', upstream, errorBody };
         }
-        return { kind: 'failed', upstream, errorBody };
-      }
-      try {
-        const { endedWithException } = await output.forwardBody(upstream, {
-          // A write's end must not reach the client before its invalidation: no Content-Length for writes.
-          isOnlyStatement: plan.length === 1 && isRead,
-          onChunk: fill ? (chunk) => fill.push(chunk) : undefined,
-        });
-        return { kind: 'streamed', upstream, node: choice.node, endedWithException };
-      } catch (error) {
-        if (mayRetry && isRead && !output.isStarted) {
-          retryOn(sameGroup, 'socket');
-          continue;
+        try {
+          const { endedWithException } = await output.forwardBody(upstream, {
+            // A write's end must not reach the client before its invalidation: no Content-Length for writes.
+            isOnlyStatement: plan.length === 1 && isRead,
+            onChunk: fill ? (chunk) => fill.push(chunk) : undefined,
+          });
+          return { kind: 'streamed', upstream, node: choice.node, endedWithException };
+        } catch (error) {
+          if (mayRetry && isRead && !output.isStarted) {
+            retryOn(sameGroup, 'socket');
+            continue;
+          }
+          throw error;
         }
-        throw error;
       }
+    } finally {
+      output.signal.removeEventListener('abort', killOnClientGone);
     }
+  }
+
+  function killQuery(choice: NodeChoice, queryId: string): void {
+    metrics.killedQueries.inc({ reason: 'client-gone' });
+    const sql = `KILL QUERY WHERE query_id = '${queryId.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    choice.node
+      .request({
+        method: 'POST',
+        path: '/',
+        headers: { 'x-clickhouse-user': choice.credentials.user, 'x-clickhouse-key': choice.credentials.password },
+        body: Buffer.from(sql),
+      })
+      .then((response) => response.body.resume())
+      .catch((error: unknown) => deps.logger.warn('KILL QUERY failed', { node: choice.node.name, error: String(error) }));
   }
 
   function countStatements(plan: readonly PlannedStatement[]): void {

@@ -9,6 +9,7 @@ export interface Metrics {
   upstreamRequests: Counter<'node' | 'status'>;
   upstreamErrors: Counter<'node' | 'kind'>;
   upstreamRetries: Counter<'node' | 'reason'>;
+  killedQueries: Counter<'reason'>;
   upstreamConnectionsOpened: Counter<'node'>;
   upstreamConnectionsOpen: Gauge<'node'>;
   errors: Counter<'error'>;
@@ -38,6 +39,7 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
     upstreamRequests: new Counter({ name: 'chgate_upstream_requests_total', help: 'Requests sent to ClickHouse nodes, by node and HTTP status.', labelNames: ['node', 'status'], registers }),
     upstreamErrors: new Counter({ name: 'chgate_upstream_errors_total', help: 'Failures talking to a ClickHouse node, by kind.', labelNames: ['node', 'kind'], registers }),
     upstreamRetries: new Counter({ name: 'chgate_upstream_retries_total', help: 'Statements sent again to another node, by the node that failed and why (connect, socket, timeout, unknown-table).', labelNames: ['node', 'reason'], registers }),
+    killedQueries: new Counter({ name: 'chgate_killed_queries_total', help: 'Queries chgate killed on ClickHouse (KILL QUERY), by reason.', labelNames: ['reason'], registers }),
     upstreamConnectionsOpened: new Counter({ name: 'chgate_upstream_connections_opened_total', help: 'TCP connections opened to ClickHouse nodes.', labelNames: ['node'], registers }),
     upstreamConnectionsOpen: new Gauge({ name: 'chgate_upstream_connections_open', help: 'TCP connections to ClickHouse nodes open now.', labelNames: ['node'], registers }),
     errors: new Counter({ name: 'chgate_errors_total', help: 'Errors chgate answered itself, by ClickHouse error name.', labelNames: ['error'], registers }),

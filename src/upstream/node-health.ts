@@ -144,7 +144,8 @@ export function createNodeHealth(name: string, options: Partial<HealthMonitorOpt
       if (state === 'healthy') return true;
       if (state === 'ejected') return false;
       pickCredit += recoveryShare(nowMs - recoveringSince, opts.recoveryMs);
-      if (pickCredit < 1) return false;
+      // The epsilon: ten additions of 0.1 fall just short of 1 in floating point.
+      if (pickCredit < 1 - 1e-9) return false;
       pickCredit -= 1;
       return true;
     },
