@@ -1,22 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import type { Authenticator, AuthenticatedUser } from './auth/create-authenticator.js';
 import type { CacheFill, CacheLookup, QueryCache } from './cache/create-query-cache.js';
 import { ChgateError, toChgateError } from './errors/error-catalogue.js';
+import { createStatementRunner } from './execute/run-statements.js';
 import type { Logger } from './log/create-logger.js';
 import type { Metrics } from './metrics/create-metrics.js';
 import { createClientResponse, type ClientResponse } from './response/client-response.js';
-import { readBounded } from './response/read-bounded.js';
 import { routeLabel } from './routing/decide-route.js';
 import type { PlannedStatement } from './routing/plan-body.js';
 import { planRequest } from './routing/plan-request.js';
 import { decodeRequest, type DecodedRequest } from './server/decode-request.js';
 import { decodeBodyStream, readQueryHead, type QueryHead } from './server/read-query-head.js';
 import type { SqlClassifier } from './sql/create-sql-classifier.js';
-import { isUnknownTableError } from './upstream/clickhouse-error-code.js';
-import { describeUpstreamFailure, isRetryableFailure, type UpstreamFailure } from './upstream/describe-upstream-failure.js';
-import type { NodeChoice, UpstreamCluster } from './upstream/upstream-cluster.js';
-import type { UpstreamNode, UpstreamResponse } from './upstream/upstream-node.js';
+import type { UpstreamCluster } from './upstream/upstream-cluster.js';
 
 export interface PipelineDependencies {
   authenticator: Authenticator;
@@ -29,11 +25,10 @@ export interface PipelineDependencies {
   maxQueryHeadBytes: number;
 }
 
-const maxErrorBodyBytes = 1024 * 1024;
-
 /** One ClickHouse HTTP query request, top to bottom: decode → auth → sql → routing → cache → upstream → response. */
 export function createPipeline(deps: PipelineDependencies) {
   const { cache, metrics } = deps;
+  const runner = createStatementRunner(deps);
 
   return async function handleQuery(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const startedAt = performance.now();
@@ -74,7 +69,7 @@ export function createPipeline(deps: PipelineDependencies) {
       }
       output.setHeader('x-chgate-upstream', choices.map((choice) => choice?.node.name ?? '-').join(', '));
 
-      const lastUpstream = await runStatements(plan, choices, { cluster, decoded, query, output }, fill);
+      const lastUpstream = await runner.runStatements(plan, choices, { cluster, decoded, query, output }, fill);
       fill = undefined;
       output.finish(lastUpstream);
     } catch (error) {
@@ -91,155 +86,6 @@ export function createPipeline(deps: PipelineDependencies) {
       });
     }
   };
-
-  /**
-   * Runs the statements in order, each on its node, streaming outputs to the client; stops at the first failure
-   * (which answers the client). Resolves to the last upstream response, if any statement went upstream. A fill
-   * given is finished or abandoned here.
-   */
-  async function runStatements(
-    plan: readonly PlannedStatement[],
-    choices: (NodeChoice | undefined)[],
-    context: StatementContext,
-    fill: CacheFill | undefined,
-  ): Promise<UpstreamResponse | undefined> {
-    const { decoded, output } = context;
-    let lastUpstream: UpstreamResponse | undefined;
-    try {
-      for (const [index, step] of plan.entries()) {
-        if (!choices[index]) continue;
-        const database = step.database ?? decoded.params.get('database') ?? undefined;
-        const changesData = step.classification.route !== 'read' || step.classification.unknown;
-        // Invalidated when a write starts and again when it has completed, before the client hears of it, even
-        // when it failed: ClickHouse may have applied part of it.
-        let completed = false;
-        const complete = async (): Promise<void> => {
-          if (changesData && !completed) await cache?.invalidateFor(step.classification, database, 'complete');
-          completed = true;
-        };
-        if (changesData) await cache?.invalidateFor(step.classification, database, 'start');
-        try {
-          const outcome = await runStatement(step, index, plan, choices, context, fill);
-          lastUpstream = outcome.upstream;
-          if (outcome.kind === 'failed') {
-            await complete();
-            output.forwardError(outcome.upstream, outcome.errorBody);
-            return lastUpstream;
-          }
-          if (fill) {
-            const servedByWriter = outcome.node.role === 'writer';
-            void fill
-              .finish({ status: outcome.upstream.statusCode, headers: outcome.upstream.headers, cutOff: false, servedByWriter })
-              .catch((error: unknown) => deps.logger.warn('cache store failed', { error: String(error) }));
-            fill = undefined;
-          }
-          if (outcome.endedWithException) break;
-        } finally {
-          await complete();
-        }
-      }
-      return lastUpstream;
-    } finally {
-      fill?.abandon();
-    }
-  }
-
-  interface StatementContext {
-    cluster: UpstreamCluster;
-    decoded: DecodedRequest;
-    query: QueryHead;
-    output: ClientResponse;
-  }
-
-  type StatementOutcome =
-    | { kind: 'streamed'; upstream: UpstreamResponse; node: UpstreamNode; endedWithException: boolean }
-    | { kind: 'failed'; upstream: UpstreamResponse; errorBody: Buffer };
-
-  /**
-   * One statement, sent again once to another node when that is safe: a read that failed before any byte reached
-   * the client, a read of a table only the writer has, a write that never reached ClickHouse.
-   */
-  async function runStatement(
-    step: PlannedStatement,
-    index: number,
-    plan: readonly PlannedStatement[],
-    choices: (NodeChoice | undefined)[],
-    context: StatementContext,
-    fill: CacheFill | undefined,
-  ): Promise<StatementOutcome> {
-    const { cluster, decoded, query, output } = context;
-    const isLast = index === plan.length - 1;
-    const isRead = step.decision.identity === 'read';
-    // A streamed body (INSERT data past the head, opaque data) cannot be sent twice.
-    const canResend = !(isLast && query.rest);
-    const tried: UpstreamNode[] = [];
-    let choice = choices[index] as NodeChoice;
-    const retryOn = (group: 'writer' | 'reader', reason: string): void => {
-      metrics.upstreamRetries.inc({ node: choice.node.name, reason });
-      choice = cluster.pick(group, step.decision.identity, { exclude: tried });
-      choices[index] = choice;
-      output.setHeader('x-chgate-upstream', choices.map((each) => each?.node.name ?? '-').join(', '));
-    };
-    const sameGroup = step.decision.target === 'writer' ? 'writer' : 'reader';
-    // ClickHouse keeps running a query whose HTTP client went away: kill it on the node that runs it.
-    const killOnClientGone = (): void => killQuery(choice, decoded.queryId);
-    output.signal.addEventListener('abort', killOnClientGone, { once: true });
-    try {
-      for (let attempt = 0; ; attempt++) {
-        const mayRetry = attempt === 0 && canResend && !output.signal.aborted;
-        tried.push(choice.node);
-        const sent = await sendStatement(step, choice, decoded, query, isLast, output.signal);
-        if (!sent.ok) {
-          if (mayRetry && isRetryableFailure(sent.failure.kind, isRead)) {
-            retryOn(sameGroup, sent.failure.kind);
-            continue;
-          }
-          throw sent.failure.error;
-        }
-        const upstream = sent.upstream;
-        metrics.upstreamRequests.inc({ node: choice.node.name, status: String(upstream.statusCode) });
-        if (upstream.statusCode !== 200) {
-          const errorBody = await readBounded(upstream.body, maxErrorBodyBytes);
-          const isWriterOnlyTable = choice.node.role === 'reader' && isUnknownTableError(upstream.headers, errorBody);
-          if (mayRetry && isRead && cluster.retryUnknownTableOnWriter && isWriterOnlyTable) {
-            retryOn('writer', 'unknown-table');
-            continue;
-          }
-          return { kind: 'failed', upstream, errorBody };
-        }
-        try {
-          const { endedWithException } = await output.forwardBody(upstream, {
-            // A write's end must not reach the client before its invalidation: no Content-Length for writes.
-            isOnlyStatement: plan.length === 1 && isRead,
-            onChunk: fill ? (chunk) => fill.push(chunk) : undefined,
-          });
-          return { kind: 'streamed', upstream, node: choice.node, endedWithException };
-        } catch (error) {
-          if (mayRetry && isRead && !output.isStarted) {
-            retryOn(sameGroup, 'socket');
-            continue;
-          }
-          throw error;
-        }
-      }
-    } finally {
-      output.signal.removeEventListener('abort', killOnClientGone);
-    }
-  }
-
-  function killQuery(choice: NodeChoice, queryId: string): void {
-    metrics.killedQueries.inc({ reason: 'client-gone' });
-    const sql = `KILL QUERY WHERE query_id = '${queryId.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-    choice.node
-      .request({
-        method: 'POST',
-        path: '/',
-        headers: { 'x-clickhouse-user': choice.credentials.user, 'x-clickhouse-key': choice.credentials.password },
-        body: Buffer.from(sql),
-      })
-      .then((response) => response.body.resume())
-      .catch((error: unknown) => deps.logger.warn('KILL QUERY failed', { node: choice.node.name, error: String(error) }));
-  }
 
   function countStatements(plan: readonly PlannedStatement[]): void {
     for (const step of plan) {
@@ -276,42 +122,6 @@ export function createPipeline(deps: PipelineDependencies) {
     return lookup;
   }
 
-  async function sendStatement(
-    step: PlannedStatement,
-    choice: NodeChoice,
-    request: DecodedRequest,
-    query: QueryHead,
-    isLast: boolean,
-    signal: AbortSignal,
-  ): Promise<{ ok: true; upstream: UpstreamResponse } | { ok: false; failure: UpstreamFailure }> {
-    const params = new URLSearchParams(request.params);
-    params.delete('no_cache');
-    if (step.database !== undefined) params.set('database', step.database);
-    for (const [name, value] of step.settings) params.set(name, value);
-
-    const statementBytes = query.head.subarray(step.slice.start, isLast && query.rest ? undefined : step.slice.end);
-    let body: Buffer | Readable | null = statementBytes;
-    if (request.method === 'GET' || request.isBodyOpaque) {
-      // GET keeps ClickHouse's own read-only semantics; opaque bodies need the query in the URL.
-      params.set('query', statementBytes.toString('utf8'));
-      body = isLast && request.isBodyOpaque ? query.rest : null;
-    } else if (isLast && query.rest) {
-      body = Readable.from(concatStream(statementBytes, query.rest), { objectMode: false });
-    }
-
-    const headers: Record<string, string> = {
-      ...request.forwardHeaders,
-      'x-clickhouse-user': choice.credentials.user,
-      'x-clickhouse-key': choice.credentials.password,
-    };
-    try {
-      return { ok: true, upstream: await choice.node.request({ method: request.method, path: `/?${params.toString()}`, headers, body, signal }) };
-    } catch (error) {
-      const failure = describeUpstreamFailure(error, choice.node.name);
-      metrics.upstreamErrors.inc({ node: choice.node.name, kind: failure.kind });
-      return { ok: false, failure };
-    }
-  }
 }
 
 
@@ -328,11 +138,6 @@ async function readRequestQuery(request: IncomingMessage, decoded: DecodedReques
     return { head: head.head.subarray(0, head.head.length - 1), rest: body };
   }
   return readQueryHead(decoded.urlQuery, body, limit);
-}
-
-async function* concatStream(first: Buffer, rest: Readable): AsyncGenerator<Buffer> {
-  yield first;
-  for await (const chunk of rest) yield chunk as Buffer;
 }
 
 /** What is left of a refused request's body is read and dropped so the connection can be reused. */

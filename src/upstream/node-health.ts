@@ -268,7 +268,9 @@ function resolveOptions(options: Partial<HealthMonitorOptions>): HealthMonitorOp
   for (const key of ['intervalMs', 'timeoutMs', 'consecutiveFailures', 'healthyChecksToReturn'] as const) {
     if (!(resolved[key] >= 1)) throw new RangeError(`health option ${key} must be at least 1, got ${resolved[key]}`);
   }
-  if (!(resolved.recoveryMs >= 0)) throw new RangeError(`health option recoveryMs must be >= 0, got ${resolved.recoveryMs}`);
+  if (!(resolved.recoveryMs >= 0)) {
+    throw new RangeError(`health option recoveryMs must be >= 0, got ${resolved.recoveryMs}`);
+  }
   return resolved;
 }
 

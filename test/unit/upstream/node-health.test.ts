@@ -233,7 +233,7 @@ describe('node health', () => {
       expect(health.state()).to.equal('healthy');
     });
 
-    it('ejects a replica lagging more than maxReplicaLagSeconds, reason "lagging", and returns it when it catches up', async () => {
+    it('ejects a replica lagging over the limit (reason "lagging"), returns it once caught up', async () => {
       let delay = 5;
       const { health, clock, changes } = setup({ maxReplicaLagSeconds: 5, recoveryMs: 1_000 });
       const probe = lagProbe(() => delay);
