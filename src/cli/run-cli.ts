@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { loadConfigFile } from '../config/load-config.js';
-import { createLogger, type LogLevel } from '../log/create-logger.js';
+import { createLogger, isLogLevel } from '../log/create-logger.js';
 import { startChgate } from '../main.js';
 import { runClassifyCommand } from './classify-command.js';
 
@@ -42,7 +42,12 @@ async function serve(args: string[]): Promise<number> {
     process.stderr.write(`serve needs --config FILE\n${usage}`);
     return 2;
   }
-  const logger = createLogger((optionValue(args, '--log-level') as LogLevel | undefined) ?? 'info');
+  const level = optionValue(args, '--log-level') ?? 'info';
+  if (!isLogLevel(level)) {
+    process.stderr.write(`--log-level must be one of debug, info, warn, error, silent (got "${level}")\n`);
+    return 2;
+  }
+  const logger = createLogger(level);
   const config = await loadConfigFile(configPath);
   const running = await startChgate(config, { logger });
   await new Promise<void>((resolve) => {

@@ -11,6 +11,10 @@ export interface Logger {
 
 const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
+export function isLogLevel(value: string): value is LogLevel {
+  return Object.hasOwn(order, value);
+}
+
 /** One JSON object a line on the given stream (stderr by default). */
 export function createLogger(level: LogLevel = 'info', stream: NodeJS.WritableStream = process.stderr): Logger {
   const emit = (at: Exclude<LogLevel, 'silent'>, message: string, fields?: LogFields): void => {
