@@ -69,8 +69,17 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
           metrics.upstreamConnectionsOpen.inc({ node });
         },
         onConnectionClosed: (node) => metrics.upstreamConnectionsOpen.dec({ node }),
+        onHealthChange: (node, from, to, reason) => {
+          metrics.upstreamNodeState.set({ node, state: from }, 0);
+          metrics.upstreamNodeState.set({ node, state: to }, 1);
+          metrics.upstreamHealthTransitions.inc({ node, to });
+          logger.warn('node health changed', { node, from, to, reason });
+        },
       }),
     );
+  }
+  for (const cluster of clusters.values()) {
+    for (const node of cluster.nodes) if (node.health) metrics.upstreamNodeState.set({ node: node.name, state: node.health.state() }, 1);
   }
   const cache = await openQueryCache(
     // Disabled: nothing is read or stored, but writes are still tracked, so no file is needed.

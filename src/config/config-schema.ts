@@ -33,6 +33,23 @@ const poolSchema = z
   })
   .strict();
 
+const healthSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    // Active check of every node: GET /ping, then SELECT 1 as the node's user, then replica lag on readers.
+    interval_ms: z.number().int().min(100).default(1_000),
+    timeout_ms: z.number().int().min(50).default(1_000),
+    // Connection failures, timeouts or non-query 5xx in a row, from real traffic, that eject a node.
+    consecutive_failures: z.number().int().min(1).default(3),
+    // Successful active checks in a row that let an ejected node back.
+    healthy_checks_to_return: z.number().int().min(1).default(2),
+    // A returning node's share of traffic grows from 10 % to 100 % over this long.
+    recovery_ms: z.number().int().min(0).default(5_000),
+    // A replica lagging more (system.replicas absolute_delay) gets no reads until it catches up. Absent: no limit.
+    max_replica_lag_seconds: z.number().min(0).optional(),
+  })
+  .strict();
+
 const clusterSchema = z
   .object({
     write_user: credentialsSchema,
@@ -45,6 +62,7 @@ const clusterSchema = z
     // A read refused by a replica with UNKNOWN_TABLE / UNKNOWN_DATABASE (a table that exists only on the writer)
     // is run again on a writer.
     retry_unknown_table_on_writer: z.boolean().default(true),
+    health: healthSchema.default({}),
   })
   .strict();
 

@@ -21,6 +21,16 @@ export interface PoolConfig {
   bodyTimeoutMs: number;
 }
 
+export interface HealthConfig {
+  enabled: boolean;
+  intervalMs: number;
+  timeoutMs: number;
+  consecutiveFailures: number;
+  healthyChecksToReturn: number;
+  recoveryMs: number;
+  maxReplicaLagSeconds: number | undefined;
+}
+
 export interface ClusterConfig {
   name: string;
   writeUser: BackendCredentials;
@@ -31,6 +41,7 @@ export interface ClusterConfig {
   pool: PoolConfig;
   readsFallbackToWriter: boolean;
   retryUnknownTableOnWriter: boolean;
+  health: HealthConfig;
 }
 
 export interface ProxyUserConfig {

@@ -106,6 +106,15 @@ function buildConfig(file: ConfigFile, source: string): Config {
       },
       readsFallbackToWriter: cluster.reads_fallback_to_writer,
       retryUnknownTableOnWriter: cluster.retry_unknown_table_on_writer,
+      health: {
+        enabled: cluster.health.enabled,
+        intervalMs: cluster.health.interval_ms,
+        timeoutMs: cluster.health.timeout_ms,
+        consecutiveFailures: cluster.health.consecutive_failures,
+        healthyChecksToReturn: cluster.health.healthy_checks_to_return,
+        recoveryMs: cluster.health.recovery_ms,
+        maxReplicaLagSeconds: cluster.health.max_replica_lag_seconds,
+      },
     });
   }
   if (clusters.size === 0) fail(['clusters'], 'at least one cluster is required');

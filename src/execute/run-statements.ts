@@ -206,11 +206,18 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
       'x-clickhouse-user': choice.credentials.user,
       'x-clickhouse-key': choice.credentials.password,
     };
+    const { node } = choice;
     try {
-      return { ok: true, upstream: await choice.node.request({ method: request.method, path: `/?${params.toString()}`, headers, body, signal }) };
+      const upstream = await node.request({ method: request.method, path: `/?${params.toString()}`, headers, body, signal });
+      // A 5xx that ClickHouse did not send (every ClickHouse response names its server) is the node failing;
+      // ClickHouse's own errors are about the query, and prove the node alive.
+      if (upstream.statusCode >= 500 && upstream.headers['x-clickhouse-server-display-name'] === undefined) node.health?.reportFailure('http-5xx');
+      else node.health?.reportSuccess();
+      return { ok: true, upstream };
     } catch (error) {
-      const failure = describeUpstreamFailure(error, choice.node.name);
-      metrics.upstreamErrors.inc({ node: choice.node.name, kind: failure.kind });
+      const failure = describeUpstreamFailure(error, node.name);
+      metrics.upstreamErrors.inc({ node: node.name, kind: failure.kind });
+      if (failure.kind === 'connect' || failure.kind === 'timeout' || failure.kind === 'socket') node.health?.reportFailure(failure.kind);
       return { ok: false, failure };
     }
   }

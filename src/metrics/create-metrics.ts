@@ -10,6 +10,8 @@ export interface Metrics {
   upstreamErrors: Counter<'node' | 'kind'>;
   upstreamRetries: Counter<'node' | 'reason'>;
   killedQueries: Counter<'reason'>;
+  upstreamNodeState: Gauge<'node' | 'state'>;
+  upstreamHealthTransitions: Counter<'node' | 'to'>;
   upstreamConnectionsOpened: Counter<'node'>;
   upstreamConnectionsOpen: Gauge<'node'>;
   errors: Counter<'error'>;
@@ -39,6 +41,8 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
     upstreamRequests: new Counter({ name: 'chgate_upstream_requests_total', help: 'Requests sent to ClickHouse nodes, by node and HTTP status.', labelNames: ['node', 'status'], registers }),
     upstreamErrors: new Counter({ name: 'chgate_upstream_errors_total', help: 'Failures talking to a ClickHouse node, by kind.', labelNames: ['node', 'kind'], registers }),
     upstreamRetries: new Counter({ name: 'chgate_upstream_retries_total', help: 'Statements sent again to another node, by the node that failed and why (connect, socket, timeout, unknown-table).', labelNames: ['node', 'reason'], registers }),
+    upstreamNodeState: new Gauge({ name: 'chgate_upstream_node_state', help: 'Health state of each node: 1 for its current state (healthy, recovering, ejected), 0 for the others.', labelNames: ['node', 'state'], registers }),
+    upstreamHealthTransitions: new Counter({ name: 'chgate_upstream_health_transitions_total', help: 'Node health state changes (ejections, returns), by node and new state.', labelNames: ['node', 'to'], registers }),
     killedQueries: new Counter({ name: 'chgate_killed_queries_total', help: 'Queries chgate killed on ClickHouse (KILL QUERY), by reason.', labelNames: ['reason'], registers }),
     upstreamConnectionsOpened: new Counter({ name: 'chgate_upstream_connections_opened_total', help: 'TCP connections opened to ClickHouse nodes.', labelNames: ['node'], registers }),
     upstreamConnectionsOpen: new Gauge({ name: 'chgate_upstream_connections_open', help: 'TCP connections to ClickHouse nodes open now.', labelNames: ['node'], registers }),

@@ -1,4 +1,5 @@
 import type { BackendCredentials, ClusterConfig } from '../config/config.js';
+import { createHttpProbe, createNodeHealth, startHealthMonitor, type CheckedNodeHealth } from './node-health.js';
 import { createUpstreamNode, type UpstreamNode, type UpstreamNodeHooks } from './upstream-node.js';
 
 export type NodeGroup = 'writer' | 'reader';
@@ -29,8 +30,31 @@ export interface UpstreamCluster {
 }
 
 export function createUpstreamCluster(config: ClusterConfig, hooks: UpstreamNodeHooks = {}): UpstreamCluster {
-  const writers = config.writers.map((node) => createUpstreamNode(node, 'writer', config.pool, hooks));
-  const readers = config.readers.map((node) => createUpstreamNode(node, 'reader', config.pool, hooks));
+  const healthOf = (name: string, role: 'writer' | 'reader'): CheckedNodeHealth | undefined => {
+    if (!config.health.enabled) return undefined;
+    const { health } = config;
+    return createNodeHealth(name, {
+      timeoutMs: health.timeoutMs,
+      consecutiveFailures: health.consecutiveFailures,
+      healthyChecksToReturn: health.healthyChecksToReturn,
+      recoveryMs: health.recoveryMs,
+      // Only replicas are held to the lag limit: the writer has every write.
+      maxReplicaLagSeconds: role === 'reader' ? health.maxReplicaLagSeconds : undefined,
+      onStateChange: (node, from, to, reason) => hooks.onHealthChange?.(node, from, to, reason),
+    });
+  };
+  const writers = config.writers.map((node) => createUpstreamNode(node, 'writer', config.pool, hooks, healthOf(node.name, 'writer')));
+  const readers = config.readers.map((node) => createUpstreamNode(node, 'reader', config.pool, hooks, healthOf(node.name, 'reader')));
+  const monitor = config.health.enabled
+    ? startHealthMonitor(
+        [...writers, ...readers].map((node) => ({
+          name: node.name,
+          health: node.health as CheckedNodeHealth,
+          probe: createHttpProbe(node.url, node.role === 'writer' ? config.writeUser : config.readUser, config.health.timeoutMs),
+        })),
+        { intervalMs: config.health.intervalMs },
+      )
+    : undefined;
   // With no replicas configured the writers serve reads, still as the read-only user.
   const readPool = readers.length > 0 ? readers : writers;
   const turns = { writer: 0, reader: 0 };
@@ -42,15 +66,19 @@ export function createUpstreamCluster(config: ClusterConfig, hooks: UpstreamNode
     retryUnknownTableOnWriter: config.retryUnknownTableOnWriter,
     pick(group, identity, options = {}) {
       const excluded = new Set(options.exclude ?? []);
-      const untried = (nodes: readonly UpstreamNode[]) => nodes.filter((node) => !excluded.has(node));
+      const now = Date.now();
+      const untried = (nodes: readonly UpstreamNode[]) =>
+        nodes.filter((node) => !excluded.has(node) && (node.health?.isAvailable(now) ?? true));
       let candidates = untried(group === 'writer' ? writers : readPool);
       // A read with every reader tried goes to a writer (as the read-only user) when the config allows it.
       if (candidates.length === 0 && group === 'reader' && config.readsFallbackToWriter) candidates = untried(writers);
+      // Nothing healthy and untried: any node of the group rather than no answer (health can be wrong).
       if (candidates.length === 0) candidates = group === 'writer' ? writers : readPool;
       const node = pickLeastLoaded(candidates, turns[group]++);
       return { node, credentials: identity === 'write' ? config.writeUser : config.readUser };
     },
     async close() {
+      monitor?.stop();
       await Promise.all([...writers, ...readers].map((node) => node.close()));
     },
   };

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Pool, buildConnector, type Dispatcher } from 'undici';
 import type { NodeConfig, PoolConfig } from '../config/config.js';
+import type { HealthState, NodeHealth } from './node-health.js';
 
 export type NodeRole = 'writer' | 'reader';
 
@@ -34,6 +35,8 @@ export interface UpstreamNode {
   readonly role: NodeRole;
   readonly url: string;
   readonly weight: number;
+  /** Absent when health checks are off: the node is then always available. */
+  readonly health: NodeHealth | undefined;
   /** Requests sent and whose response body has not finished yet. */
   inFlight(): number;
   connectionStats(): ConnectionStats;
@@ -44,6 +47,7 @@ export interface UpstreamNode {
 export interface UpstreamNodeHooks {
   onConnectionOpened?(node: string): void;
   onConnectionClosed?(node: string): void;
+  onHealthChange?(node: string, from: HealthState, to: HealthState, reason: string): void;
 }
 
 export function createUpstreamNode(
@@ -51,6 +55,7 @@ export function createUpstreamNode(
   role: NodeRole,
   pool: PoolConfig,
   hooks: UpstreamNodeHooks = {},
+  health?: NodeHealth,
 ): UpstreamNode {
   const stats: ConnectionStats = { opened: 0, open: 0, peakOpen: 0 };
   let inFlight = 0;
@@ -86,6 +91,7 @@ export function createUpstreamNode(
     role,
     url: config.url,
     weight: config.weight,
+    health,
     inFlight: () => inFlight,
     connectionStats: () => ({ ...stats }),
     async request(request) {

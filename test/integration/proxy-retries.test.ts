@@ -49,8 +49,11 @@ describe('retries on a real cluster', function () {
     for (const name of [writerOnly, table]) await queryNode(cluster.writer, `DROP TABLE IF EXISTS ${name}`, cluster.users.admin);
   });
 
+  // Health checks off: the dead node must be met by traffic, not ejected before the first request.
+  const noHealthChecks = { health: { enabled: false } };
+
   it('sends a read that cannot connect to another reader; the client never sees the dead node', async () => {
-    const chgate = await startTestChgate(cluster, { editConfig: withDeadNode('readers') });
+    const chgate = await startTestChgate(cluster, { editConfig: withDeadNode('readers', noHealthChecks) });
     try {
       for (let i = 0; i < 20; i++) {
         const response = await requestNode({ url: chgate.url }, `SELECT ${i}`);
@@ -65,7 +68,7 @@ describe('retries on a real cluster', function () {
   });
 
   it('sends a write that could not connect to the next writer, once, and it lands once', async () => {
-    const chgate = await startTestChgate(cluster, { editConfig: withDeadNode('writers') });
+    const chgate = await startTestChgate(cluster, { editConfig: withDeadNode('writers', noHealthChecks) });
     try {
       for (let i = 0; i < 10; i++) {
         const response = await requestNode({ url: chgate.url }, `INSERT INTO ${table} VALUES (${i})`);
@@ -74,6 +77,28 @@ describe('retries on a real cluster', function () {
       const rows = await queryNode(cluster.writer, `SELECT count(), uniqExact(id) FROM ${table}`, cluster.users.admin);
       expect(rows.trim()).to.equal('10\t10');
       expect(await retriesCounted(chgate, 'connect')).to.be.greaterThan(0);
+    } finally {
+      await chgate.stop();
+    }
+  });
+
+  it('ejects a dead reader by active checks, so reads stop meeting it at all', async () => {
+    const chgate = await startTestChgate(cluster, { editConfig: withDeadNode('readers', { health: { interval_ms: 200 } }) });
+    try {
+      const metricsText = async (): Promise<string> => chgate.running.metrics.registry.metrics();
+      const deadline = Date.now() + 3000;
+      while (!/chgate_upstream_node_state\{node="dead",state="ejected"\} 1/.test(await metricsText())) {
+        expect(Date.now(), 'the dead node is ejected within 3 s').to.be.below(deadline);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const retriesBefore = await retriesCounted(chgate, 'connect');
+      for (let i = 0; i < 30; i++) {
+        const response = await requestNode({ url: chgate.url }, `SELECT ${i}`);
+        expect(response.status).to.equal(200);
+        expect(response.headers['x-chgate-upstream']).to.not.equal('dead');
+      }
+      expect(await retriesCounted(chgate, 'connect')).to.equal(retriesBefore);
+      expect(await metricsText()).to.match(/chgate_upstream_node_state\{node="replica1",state="healthy"\} 1/);
     } finally {
       await chgate.stop();
     }

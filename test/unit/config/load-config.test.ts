@@ -26,6 +26,15 @@ describe('config loader', () => {
     });
     expect(cluster?.readsFallbackToWriter).to.equal(true);
     expect(cluster?.retryUnknownTableOnWriter).to.equal(true);
+    expect(cluster?.health).to.deep.equal({
+      enabled: true,
+      intervalMs: 1000,
+      timeoutMs: 1000,
+      consecutiveFailures: 3,
+      healthyChecksToReturn: 2,
+      recoveryMs: 5000,
+      maxReplicaLagSeconds: 30,
+    });
     expect(config.users.get('app')).to.deep.equal({
       name: 'app',
       passwordSha256Hex: '2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b',

@@ -8,6 +8,7 @@ function fakeNode(name: string, inFlight: number, weight = 1): UpstreamNode {
     role: 'reader',
     url: `http://${name}`,
     weight,
+    health: undefined,
     inFlight: () => inFlight,
     connectionStats: () => ({ opened: 0, open: 0, peakOpen: 0 }),
     request: () => Promise.reject(new Error('not used')),
