@@ -32,6 +32,7 @@ import {
   type LocalCluster,
   type ManagedProcess,
 } from '../scripts/local-cluster.js';
+import { percentile, printTable, ratio } from './lib/report.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH_BASE_PORT = 19700;
@@ -146,11 +147,6 @@ function merge(into: Sample, from: Sample): void {
   into.firstError ??= from.firstError;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 interface Row {
   concurrency: number;
   target: TargetName;
@@ -190,14 +186,6 @@ async function measure(baseUrl: string, targets: Target[], concurrency: number, 
   }
 }
 
-function printTable(header: string[], lines: string[][], leftColumns = 2): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
-  const format = (cells: string[]) => cells.map((c, i) => (i < leftColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(format(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const line of lines) console.log(format(line));
-}
-
 function printHitTable(rows: Row[]): void {
   const lines: string[][] = [];
   const cpu = (micros: number) => (Number.isFinite(micros) ? micros.toFixed(0) : '-');
@@ -208,7 +196,6 @@ function printHitTable(rows: Row[]): void {
     for (const r of [hit, uncached]) {
       lines.push([String(concurrency), r.target, r.rps.toFixed(0), r.p50.toFixed(3), r.p99.toFixed(3), cpu(r.cpuMicrosPerRequest), perCore(r.cpuMicrosPerRequest), String(r.errors)]);
     }
-    const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
     lines.push([String(concurrency), 'hit/no_cache', ratio(hit.rps, uncached.rps), ratio(hit.p50, uncached.p50), ratio(hit.p99, uncached.p99), ratio(hit.cpuMicrosPerRequest, uncached.cpuMicrosPerRequest), '', '']);
   }
   printTable(['conns', 'target', 'req/s', 'p50 ms', 'p99 ms', 'chgate CPU µs/req', 'req/s per chgate core', 'errors'], lines);

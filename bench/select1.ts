@@ -25,6 +25,7 @@ import {
   type LocalCluster,
   type ManagedProcess,
 } from '../scripts/local-cluster.js';
+import { percentile, printTable, ratio } from './lib/report.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH_BASE_PORT = 19300;
@@ -102,11 +103,6 @@ function merge(into: Sample, from: Sample): void {
   into.firstError ??= from.firstError;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 interface Row {
   concurrency: number;
   target: string;
@@ -144,8 +140,7 @@ async function measure(targets: Target[], concurrency: number, durationMs: numbe
   }
 }
 
-function printTable(rows: Row[]): void {
-  const header = ['conns', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors'];
+function printResults(rows: Row[]): void {
   const lines: string[][] = [];
   for (const concurrency of new Set(rows.map((r) => r.concurrency))) {
     const direct = rows.find((r) => r.concurrency === concurrency && r.target === 'direct')!;
@@ -153,21 +148,9 @@ function printTable(rows: Row[]): void {
     for (const r of [direct, chgate]) {
       lines.push([String(concurrency), r.target, r.rps.toFixed(0), r.p50.toFixed(3), r.p99.toFixed(3), String(r.errors)]);
     }
-    const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
-    lines.push([
-      String(concurrency),
-      'chgate/direct',
-      ratio(chgate.rps, direct.rps),
-      ratio(chgate.p50, direct.p50),
-      ratio(chgate.p99, direct.p99),
-      '',
-    ]);
+    lines.push([String(concurrency), 'chgate/direct', ratio(chgate.rps, direct.rps), ratio(chgate.p50, direct.p50), ratio(chgate.p99, direct.p99), '']);
   }
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const format = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(format(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const line of lines) console.log(format(line));
+  printTable(['conns', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors'], lines);
 }
 
 async function main(): Promise<void> {
@@ -225,7 +208,7 @@ async function main(): Promise<void> {
     console.log(`${durationMs / 1000} s per cell in ${slices} interleaved slices, after a ${warmupMs / 1000} s warm-up\n`);
     const rows: Row[] = [];
     for (const concurrency of concurrencies) rows.push(...(await measure(targets, concurrency, durationMs, warmupMs, slices)));
-    printTable(rows);
+    printResults(rows);
   } finally {
     await cleanUp();
   }

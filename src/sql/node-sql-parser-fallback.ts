@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { isUnicodeSpace } from './lexer.js';
 
 /**
  * node-sql-parser (mysql dialect) as a second opinion, used only where chgate's own parser
@@ -48,7 +49,9 @@ export function createNodeSqlParserFallback(): QueryFallback {
   };
   return {
     readQuery(sql: string): FallbackReading | undefined {
-      if (sql.length > FALLBACK_MAX_LENGTH) return undefined;
+      // node-sql-parser reads Unicode spaces as identifier characters where ClickHouse (and our lexer) skips them:
+      // `t<NBSP>x` would become a table named "t x". Such text stays unknown rather than read two ways.
+      if (sql.length > FALLBACK_MAX_LENGTH || hasUnicodeSpace(sql)) return undefined;
       try {
         const { tableList, ast } = load().parse(sql, { database: 'mysql' });
         const statements = Array.isArray(ast) ? ast : [ast];
@@ -69,4 +72,9 @@ export function createNodeSqlParserFallback(): QueryFallback {
 
 function isSelectAst(node: unknown): boolean {
   return typeof node === 'object' && node !== null && (node as { type?: unknown }).type === 'select';
+}
+
+function hasUnicodeSpace(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (isUnicodeSpace(text.charCodeAt(i))) return true;
+  return false;
 }

@@ -93,7 +93,11 @@ describe('streaming and pooling on a real cluster', function () {
     await queryNode(cluster.writer, `DROP TABLE IF EXISTS ${table}`, cluster.users.admin);
     await queryNode(cluster.writer, `CREATE TABLE ${table} (client UInt32, n UInt32) ENGINE = MergeTree ORDER BY client`, cluster.users.admin);
     // A separate process, so the operating system can tell chgate's sockets from the test's own.
-    const chgate = await spawnChgate(cluster, TEST_BASE_PORT + 91, { connectionsPerNode: poolSize });
+    // Health checks off: each check opens its own short-lived connection, which is not the pool under test.
+    const chgate = await spawnChgate(cluster, TEST_BASE_PORT + 91, {
+      connectionsPerNode: poolSize,
+      editConfig: (yaml) => yaml.replace(/(\n    pool:\n)/, '\n    health: { enabled: false }$1'),
+    });
     const pid = chgate.child.pid as number;
     const client = new Pool(chgate.url, { connections: 32 });
     const peakByPort = new Map<number, number>();

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { classifyStatement } from '../../../src/sql/classify-statement.js';
+import { createSqlClassifier } from '../../../src/sql/create-sql-classifier.js';
 import { createNodeSqlParserFallback, FALLBACK_MAX_LENGTH } from '../../../src/sql/node-sql-parser-fallback.js';
 
 describe('node-sql-parser fallback', () => {
@@ -22,6 +23,14 @@ describe('node-sql-parser fallback', () => {
     expect(c).to.deep.include({ type: 'select', route: 'read', unknown: false, cacheable: false });
     expect(c.tablesRead).to.deep.equal(['t']);
     expect(classifyStatement('SELECT a FROM t FOR UPDATE').unknown).to.equal(true);
+  });
+
+  it('is not asked about text with Unicode spaces, which it would read as parts of names (property-test regression)', () => {
+    const classifier = createSqlClassifier();
+    const plain = classifier.classify('SELECT * FROM t HERE active');
+    const withNbsp = classifier.classify('SELECT * FROM t\u00a0HERE active');
+    expect(withNbsp.route).to.equal(plain.route);
+    expect(withNbsp.tablesRead).to.deep.equal(plain.tablesRead);
   });
 
   it('is not asked about deeply nested text, where it backtracks for long', () => {
