@@ -2,6 +2,12 @@ import fc from 'fast-check';
 import { tokenize } from '../../src/sql/lexer.js';
 import { READ_STATEMENTS, SESSION_STATEMENTS, VOCABULARY, WRITE_STATEMENTS } from './seed-statements.js';
 
+// Reproducible runs: CI uses a fixed seed so a landing never depends on luck; FC_SEED picks another one, and a
+// local run without either explores new inputs. The seed is printed so any failure can be replayed.
+const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : process.env.CI ? 20261126 : Date.now() % 2 ** 31;
+fc.configureGlobal({ seed });
+console.error(`      [property tests] fast-check seed ${seed} (FC_SEED=${seed} to replay)`);
+
 /**
  * What may stand between two tokens without changing what ClickHouse reads. Comments are
  * padded with spaces: glued to a `/` or `-` token they would open another comment (`//`, `--`).
