@@ -16,25 +16,16 @@
  *
  * Own stack: cluster ports 19700..19739, chgate on 127.0.0.1:19790, files under <tmpdir>/chgate-bench-19700.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { parse, stringify } from 'yaml';
-import {
-  renderChgateConfig,
-  startChgateProcess,
-  startLocalCluster,
-  stopManagedProcess,
-  type LocalCluster,
-  type ManagedProcess,
-} from '../scripts/local-cluster.js';
 import { percentile, printTable, ratio } from './lib/report.js';
+import { createBenchStackOwner } from './lib/stack.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH_BASE_PORT = 19700;
 const BENCH_CHGATE_PORT = 19790;
 /** 44 rows of `number \t cityHash64(number)`: 1,017 bytes of TSV. */
@@ -309,41 +300,35 @@ async function main(): Promise<void> {
   }
   if (args.store !== 'sqlite' && args.store !== 'memory') throw new Error('--store is sqlite or memory');
 
-  let cluster: LocalCluster | undefined;
-  let chgate: ManagedProcess | undefined;
-  const cleanUp = async () => {
-    if (chgate) await stopManagedProcess(chgate, 10_000);
-    await cluster?.stop();
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
-  }
-
+  const stack = createBenchStackOwner();
   try {
     let baseUrl = args.url;
+    let pid: number | undefined;
     if (baseUrl === undefined) {
-      const baseDir = join(tmpdir(), `chgate-bench-${BENCH_BASE_PORT}`);
-      console.error(`starting a local cluster (base port ${BENCH_BASE_PORT}) under ${baseDir} ...`);
-      cluster = await startLocalCluster({ baseDir, basePort: BENCH_BASE_PORT });
-      const document = parse(renderChgateConfig(cluster, { listenPort: BENCH_CHGATE_PORT, connectionsPerNode: 64 })) as Record<string, unknown>;
-      document.cache = {
-        enabled: true,
-        max_memory_bytes: limitBytes,
-        max_entry_bytes: 1024 * 1024,
-        store: { kind: args.store, path: join(baseDir, 'cache.sqlite') },
-      };
-      const configPath = join(baseDir, 'chgate.yaml');
-      writeFileSync(configPath, stringify(document));
-      baseUrl = `http://127.0.0.1:${BENCH_CHGATE_PORT}`;
       // A small V8 heap limit shows whether the live set stays bounded (chgate dies of OOM if not), where RSS alone
       // also counts garbage V8 has not collected yet.
       if (args['chgate-heap-mb'] !== undefined) {
         process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${Number(args['chgate-heap-mb'])}`.trim();
       }
-      console.error(`starting chgate on ${baseUrl}${args['chgate-heap-mb'] ? ` (V8 old space ${args['chgate-heap-mb']} MB)` : ''} ...`);
-      chgate = await startChgateProcess({ root: ROOT, configPath, logFile: join(baseDir, 'chgate.log'), pingUrl: `${baseUrl}/ping` });
+      const started = await stack.start({
+        basePort: BENCH_BASE_PORT,
+        chgatePort: BENCH_CHGATE_PORT,
+        connectionsPerNode: 64,
+        describeChgate: args['chgate-heap-mb'] ? `V8 old space ${args['chgate-heap-mb']} MB` : undefined,
+        editConfig: (yaml, baseDir) => {
+          const document = parse(yaml) as Record<string, unknown>;
+          document.cache = {
+            enabled: true,
+            max_memory_bytes: limitBytes,
+            max_entry_bytes: 1024 * 1024,
+            store: { kind: args.store, path: join(baseDir, 'cache.sqlite') },
+          };
+          return stringify(document);
+        },
+      });
+      baseUrl = started.chgateUrl;
+      pid = started.chgate.pid;
     }
-    const pid = chgate?.pid;
 
     // The reference bytes, straight from ClickHouse through chgate; then one miss to fill the entry.
     const pool = new Pool(baseUrl, { connections: 1 });
@@ -376,7 +361,7 @@ async function main(): Promise<void> {
 
     if (keys > 0) await memoryCheck(baseUrl, keys, args.url === undefined ? limitBytes : undefined, pid);
   } finally {
-    await cleanUp();
+    await stack.stop();
   }
 }
 

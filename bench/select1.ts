@@ -9,25 +9,14 @@
  * Own stack: cluster ports 19300..19339, chgate on 127.0.0.1:19390, files under <tmpdir>/chgate-bench-19300.
  * The load client runs on the same machine, so it competes with ClickHouse and chgate for CPU.
  */
-import { writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
-import {
-  LOCAL_USERS,
-  renderChgateConfig,
-  startChgateProcess,
-  startLocalCluster,
-  stopManagedProcess,
-  type LocalCluster,
-  type ManagedProcess,
-} from '../scripts/local-cluster.js';
+import { LOCAL_USERS } from '../scripts/local-cluster.js';
 import { percentile, printTable, ratio } from './lib/report.js';
+import { createBenchStackOwner } from './lib/stack.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH_BASE_PORT = 19300;
 const BENCH_CHGATE_PORT = 19390;
 
@@ -167,36 +156,19 @@ async function main(): Promise<void> {
     throw new Error('--concurrency takes positive integers (1,16); --duration and --warmup take seconds');
   }
 
-  let cluster: LocalCluster | undefined;
-  let chgate: ManagedProcess | undefined;
-  const cleanUp = async () => {
-    if (chgate) await stopManagedProcess(chgate, 10_000);
-    await cluster?.stop();
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
-  }
-
+  const stack = createBenchStackOwner();
   try {
     let directUrl = args['url-direct'];
     let chgateUrl = args['url-chgate'];
     if (directUrl === undefined || chgateUrl === undefined) {
-      const baseDir = join(tmpdir(), `chgate-bench-${BENCH_BASE_PORT}`);
-      console.error(`starting a local cluster (base port ${BENCH_BASE_PORT}) under ${baseDir} ...`);
-      cluster = await startLocalCluster({ baseDir, basePort: BENCH_BASE_PORT });
-      directUrl ??= cluster.replicas[0]?.url ?? cluster.writer.url;
-      if (chgateUrl === undefined) {
-        const configPath = join(baseDir, 'chgate.yaml');
-        writeFileSync(configPath, renderChgateConfig(cluster, { listenPort: BENCH_CHGATE_PORT }));
-        chgateUrl = `http://127.0.0.1:${BENCH_CHGATE_PORT}`;
-        console.error(`starting chgate on ${chgateUrl} ...`);
-        chgate = await startChgateProcess({
-          root: ROOT,
-          configPath,
-          logFile: join(baseDir, 'chgate.log'),
-          pingUrl: `${chgateUrl}/ping`,
-        });
-      }
+      // Pass-through is what this measures: SELECT 1 is cacheable, so the cache is off.
+      const started = await stack.start({
+        basePort: BENCH_BASE_PORT,
+        chgatePort: BENCH_CHGATE_PORT,
+        editConfig: (yaml) => `${yaml}cache:\n  enabled: false\n  store: { kind: memory }\n`,
+      });
+      directUrl ??= started.cluster.replicas[0]?.url ?? started.cluster.writer.url;
+      chgateUrl ??= started.chgateUrl;
     }
     const targets: Target[] = [
       { name: 'direct', url: new URL(directUrl), headers: credentialHeaders(args['direct-user'], args['direct-password']) },
@@ -210,7 +182,7 @@ async function main(): Promise<void> {
     for (const concurrency of concurrencies) rows.push(...(await measure(targets, concurrency, durationMs, warmupMs, slices)));
     printResults(rows);
   } finally {
-    await cleanUp();
+    await stack.stop();
   }
 }
 
