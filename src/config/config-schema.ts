@@ -29,6 +29,9 @@ const poolSchema = z
     keep_alive_timeout_ms: z.number().int().min(100).max(600_000).default(2_000),
     connect_timeout_ms: z.number().int().min(100).max(600_000).default(3_000),
     headers_timeout_ms: z.number().int().min(0).default(600_000),
+    // The same, for reads only (absent: headers_timeout_ms). A read that times out is retried once on another
+    // node, so a frozen replica costs a client this long once; keep it above your slowest query's first block.
+    read_headers_timeout_ms: z.number().int().min(0).optional(),
     body_timeout_ms: z.number().int().min(0).default(300_000),
   })
   .strict();

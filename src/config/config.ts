@@ -18,6 +18,8 @@ export interface PoolConfig {
   keepAliveTimeoutMs: number;
   connectTimeoutMs: number;
   headersTimeoutMs: number;
+  /** For reads: a timeout here is retried on another node. */
+  readHeadersTimeoutMs: number;
   bodyTimeoutMs: number;
 }
 

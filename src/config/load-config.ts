@@ -102,6 +102,7 @@ function buildConfig(file: ConfigFile, source: string): Config {
         keepAliveTimeoutMs: cluster.pool.keep_alive_timeout_ms,
         connectTimeoutMs: cluster.pool.connect_timeout_ms,
         headersTimeoutMs: cluster.pool.headers_timeout_ms,
+        readHeadersTimeoutMs: cluster.pool.read_headers_timeout_ms ?? cluster.pool.headers_timeout_ms,
         bodyTimeoutMs: cluster.pool.body_timeout_ms,
       },
       readsFallbackToWriter: cluster.reads_fallback_to_writer,

@@ -12,6 +12,8 @@ export interface UpstreamRequest {
   headers: Record<string, string>;
   body: Buffer | Readable | null;
   signal?: AbortSignal;
+  /** Overrides the pool's time to response headers for this request. */
+  headersTimeoutMs?: number;
 }
 
 export interface UpstreamResponse {
@@ -32,6 +34,8 @@ export interface ConnectionStats {
 /** One ClickHouse node behind a keep-alive pool. Knows nothing about SQL or proxy users. */
 export interface UpstreamNode {
   readonly name: string;
+  /** Time to response headers for reads, from the pool config. */
+  readonly readHeadersTimeoutMs: number;
   readonly role: NodeRole;
   readonly url: string;
   readonly weight: number;
@@ -88,6 +92,7 @@ export function createUpstreamNode(
 
   return {
     name: config.name,
+    readHeadersTimeoutMs: pool.readHeadersTimeoutMs,
     role,
     url: config.url,
     weight: config.weight,
@@ -110,6 +115,7 @@ export function createUpstreamNode(
           headers: request.headers,
           body: request.body,
           signal: request.signal,
+          ...(request.headersTimeoutMs !== undefined ? { headersTimeout: request.headersTimeoutMs } : {}),
         };
         const response = await dispatcher.request(options);
         response.body.once('close', release);

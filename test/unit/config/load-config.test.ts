@@ -22,6 +22,7 @@ describe('config loader', () => {
       keepAliveTimeoutMs: 2000,
       connectTimeoutMs: 3000,
       headersTimeoutMs: 600000,
+      readHeadersTimeoutMs: 60000,
       bodyTimeoutMs: 300000,
     });
     expect(cluster?.readsFallbackToWriter).to.equal(true);

@@ -9,6 +9,7 @@ function fakeNode(name: string, inFlight: number, weight = 1): UpstreamNode {
     url: `http://${name}`,
     weight,
     health: undefined,
+    readHeadersTimeoutMs: 1000,
     inFlight: () => inFlight,
     connectionStats: () => ({ opened: 0, open: 0, peakOpen: 0 }),
     request: () => Promise.reject(new Error('not used')),
