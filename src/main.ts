@@ -120,10 +120,21 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
     metrics,
     clusters,
     async close() {
+      // Requests in flight finish; keep-alive connections are closed as soon as they are idle; whatever is still
+      // open at the deadline is cut.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        const sweeper = setInterval(() => server.closeIdleConnections(), 100);
+        const deadline = setTimeout(() => server.closeAllConnections(), config.server.shutdownTimeoutMs);
+        server.once('close', () => {
+          clearInterval(sweeper);
+          clearTimeout(deadline);
+        });
       });
+      // Requests cut at the deadline abort on the next turns of the event loop and send their KILL QUERY then;
+      // the pools below wait for those, but only if they were queued before the pools close.
+      await new Promise((resolve) => setTimeout(resolve, 50));
       clearInterval(cacheGauges);
       await cache.close();
       await Promise.all([...clusters.values()].map((cluster) => cluster.close()));

@@ -126,6 +126,8 @@ const serverSchema = z
     listen_port: z.number().int().min(0).max(65535).default(8124),
     // A body is read this far to find its statements; past it only INSERT data may follow (and streams).
     max_query_head_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(1024 * 1024),
+    // On SIGTERM: stop accepting, let requests in flight finish for at most this long, then close what is left.
+    shutdown_timeout_ms: z.number().int().min(0).default(30_000),
   })
   .strict();
 

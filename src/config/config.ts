@@ -60,6 +60,7 @@ export interface ServerConfig {
   listenHost: string;
   listenPort: number;
   maxQueryHeadBytes: number;
+  shutdownTimeoutMs: number;
 }
 
 export interface Config {

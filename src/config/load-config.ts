@@ -159,6 +159,7 @@ function buildConfig(file: ConfigFile, source: string): Config {
       listenHost: file.server.listen_host,
       listenPort: file.server.listen_port,
       maxQueryHeadBytes: file.server.max_query_head_bytes,
+      shutdownTimeoutMs: file.server.shutdown_timeout_ms,
     },
     clusters,
     users,

@@ -43,7 +43,7 @@ describe('config loader', () => {
       cluster: 'production',
       isAdmin: false,
     });
-    expect(config.server).to.deep.equal({ listenHost: '127.0.0.1', listenPort: 8124, maxQueryHeadBytes: 1048576 });
+    expect(config.server).to.deep.equal({ listenHost: '127.0.0.1', listenPort: 8124, maxQueryHeadBytes: 1048576, shutdownTimeoutMs: 30000 });
     expect(config.cache.rules?.map((rule) => rule.name)).to.deep.equal(['dashboards', 'live-orders', 'imported']);
     expect(config.cache.rules?.[0]).to.deep.equal({
       name: 'dashboards',
