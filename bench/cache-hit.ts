@@ -23,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { parse, stringify } from 'yaml';
-import { percentile, printTable, ratio } from './lib/report.js';
+import { mergeSample, percentile, printTable, ratio, type Sample } from './lib/report.js';
 import { createBenchStackOwner } from './lib/stack.js';
 
 const BENCH_BASE_PORT = 19700;
@@ -57,14 +57,6 @@ interface Target {
   expectedCache: 'HIT' | 'BYPASS';
 }
 
-interface Sample {
-  ok: number;
-  errors: number;
-  elapsedMs: number;
-  cpuMs: number;
-  latenciesMs: number[];
-  firstError?: string;
-}
 
 const emptySample = (): Sample => ({ ok: 0, errors: 0, elapsedMs: 0, cpuMs: 0, latenciesMs: [] });
 
@@ -129,14 +121,6 @@ async function runFor(target: Target, pool: Pool, concurrency: number, durationM
   return sample;
 }
 
-function merge(into: Sample, from: Sample): void {
-  into.ok += from.ok;
-  into.errors += from.errors;
-  into.elapsedMs += from.elapsedMs;
-  into.cpuMs += from.cpuMs;
-  for (const latency of from.latenciesMs) into.latenciesMs.push(latency);
-  into.firstError ??= from.firstError;
-}
 
 interface Row {
   concurrency: number;
@@ -156,7 +140,7 @@ async function measure(baseUrl: string, targets: Target[], concurrency: number, 
     for (let slice = 0; slice < options.slices; slice += 1) {
       const order = slice % 2 === 0 ? [...targets.keys()] : [...targets.keys()].reverse();
       for (const i of order) {
-        merge(totals[i]!, await runFor(targets[i]!, pools[i]!, concurrency, options.durationMs / options.slices, options.expected, options.pid));
+        mergeSample(totals[i]!, await runFor(targets[i]!, pools[i]!, concurrency, options.durationMs / options.slices, options.expected, options.pid));
       }
     }
     return totals.map((total, i): Row => {
@@ -168,7 +152,7 @@ async function measure(baseUrl: string, targets: Target[], concurrency: number, 
         rps: total.ok / (total.elapsedMs / 1000),
         p50: percentile(sorted, 50),
         p99: percentile(sorted, 99),
-        cpuMicrosPerRequest: (total.cpuMs * 1000) / Math.max(1, total.ok + total.errors),
+        cpuMicrosPerRequest: ((total.cpuMs ?? Number.NaN) * 1000) / Math.max(1, total.ok + total.errors),
         errors: total.errors,
       };
     });

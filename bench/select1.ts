@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { LOCAL_USERS } from '../scripts/local-cluster.js';
-import { percentile, printTable, ratio } from './lib/report.js';
+import { mergeSample, percentile, printTable, ratio, type Sample } from './lib/report.js';
 import { createBenchStackOwner } from './lib/stack.js';
 
 const BENCH_BASE_PORT = 19300;
@@ -42,13 +42,6 @@ interface Target {
   headers: Record<string, string>;
 }
 
-interface Sample {
-  ok: number;
-  errors: number;
-  elapsedMs: number;
-  latenciesMs: number[];
-  firstError?: string;
-}
 
 function credentialHeaders(user: string | undefined, password: string | undefined): Record<string, string> {
   return user === undefined ? {} : { 'x-clickhouse-user': user, 'x-clickhouse-key': password ?? '' };
@@ -84,13 +77,6 @@ async function runFor(target: Target, pool: Pool, concurrency: number, durationM
   return sample;
 }
 
-function merge(into: Sample, from: Sample): void {
-  into.ok += from.ok;
-  into.errors += from.errors;
-  into.elapsedMs += from.elapsedMs;
-  for (const latency of from.latenciesMs) into.latenciesMs.push(latency);
-  into.firstError ??= from.firstError;
-}
 
 interface Row {
   concurrency: number;
@@ -110,7 +96,7 @@ async function measure(targets: Target[], concurrency: number, durationMs: numbe
     const totals: Sample[] = targets.map(() => ({ ok: 0, errors: 0, elapsedMs: 0, latenciesMs: [] }));
     for (let slice = 0; slice < slices; slice += 1) {
       const order = slice % 2 === 0 ? targets.keys() : [...targets.keys()].reverse();
-      for (const i of order) merge(totals[i]!, await runFor(targets[i]!, pools[i]!, concurrency, durationMs / slices));
+      for (const i of order) mergeSample(totals[i]!, await runFor(targets[i]!, pools[i]!, concurrency, durationMs / slices));
     }
     return totals.map((total, i): Row => {
       if (total.firstError) console.error(`  ${targets[i]!.name} @${concurrency}: ${total.errors} errors, first: ${total.firstError}`);

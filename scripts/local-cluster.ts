@@ -392,6 +392,32 @@ export function findMissingPrerequisites(clickhouseServer = findClickHouseServer
   return missing;
 }
 
+/** One clickhouse-server process on a node directory's own config.xml. */
+function spawnNode(name: string, dir: string, clickhouseServer: string): ManagedProcess {
+  return spawnLogged(name, clickhouseServer, [`--config-file=${join(dir, 'config.xml')}`], {
+    cwd: dir,
+    logFile: join(dir, 'log', 'stdout.log'),
+    diagnosticLogs: [join(dir, 'log', 'clickhouse-server.err.log')],
+  });
+}
+
+/**
+ * Starts a node again after a test killed it: same config file, data and ports. The caller owns the returned
+ * process (the cluster's stop() still knows only the original pid).
+ */
+export function restartNode(node: Pick<ClusterNode, 'name' | 'dir'>): ManagedProcess {
+  return spawnNode(node.name, node.dir, findClickHouseServer() ?? 'clickhouse-server');
+}
+
+/** Sends a signal to a process that may already be gone. */
+export function signalProcess(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
+  }
+}
+
 export function findClickHouseServer(): string | undefined {
   const debian = '/usr/sbin/clickhouse-server';
   return process.env.CHGATE_CLICKHOUSE_SERVER ?? (existsSync(debian) ? debian : findOnPath('clickhouse-server'));
@@ -764,11 +790,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     log(`zookeeper answers after ${Date.now() - started} ms`);
 
     const nodes: ClusterNode[] = plans.map((plan) => {
-      const proc = spawnLogged(plan.name, clickhouseServer, [`--config-file=${join(plan.dir, 'config.xml')}`], {
-        cwd: plan.dir,
-        logFile: join(plan.dir, 'log', 'stdout.log'),
-        diagnosticLogs: [join(plan.dir, 'log', 'clickhouse-server.err.log')],
-      });
+      const proc = spawnNode(plan.name, plan.dir, clickhouseServer);
       processes.push(proc);
       log(`${plan.name}: pid ${proc.pid}, http ${plan.httpPort}, tcp ${plan.tcpPort}`);
       const { dir, ...ports } = plan;

@@ -9,21 +9,17 @@ import { createMetrics, type Metrics } from './metrics/create-metrics.js';
 import { createPipeline } from './pipeline.js';
 import { createHttpServer } from './server/create-server.js';
 import { createSqlClassifier } from './sql/create-sql-classifier.js';
+import { sendAsBackendUser } from './upstream/backend-user.js';
 import { createUpstreamCluster, type UpstreamCluster } from './upstream/upstream-cluster.js';
 
 /** Runs a read-only statement on the writer of every cluster (as the read user) and joins the answers. */
 async function queryEveryWriter(clusters: ReadonlyMap<string, UpstreamCluster>, sql: string): Promise<string> {
   const answers = await Promise.all(
     [...clusters.values()].map(async (cluster) => {
-      const { node, credentials } = cluster.pick('writer', 'read');
-      const response = await node.request({
-        method: 'POST',
-        path: '/',
-        headers: { 'x-clickhouse-user': credentials.user, 'x-clickhouse-key': credentials.password },
-        body: Buffer.from(sql),
-      });
+      const choice = cluster.pick('writer', 'read');
+      const response = await sendAsBackendUser(choice, sql);
       const text = await readBounded(response.body, 16 * 1024 * 1024);
-      if (response.statusCode !== 200) throw new Error(`${node.name} answered ${response.statusCode}: ${text.toString('utf8').trim()}`);
+      if (response.statusCode !== 200) throw new Error(`${choice.node.name} answered ${response.statusCode}: ${text.toString('utf8').trim()}`);
       return text.toString('utf8');
     }),
   );

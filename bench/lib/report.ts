@@ -1,4 +1,24 @@
-/** Shared by the benchmark scripts: latency percentiles and a plain aligned table. */
+/** Shared by the benchmark scripts: samples, latency percentiles and a plain aligned table. */
+
+/** What one load run measured; `cpuMs` only where the target process is known. */
+export interface Sample {
+  ok: number;
+  errors: number;
+  elapsedMs: number;
+  cpuMs?: number;
+  latenciesMs: number[];
+  firstError?: string;
+}
+
+/** Adds `from` into `into` (slices of one cell run interleaved with the other targets). */
+export function mergeSample(into: Sample, from: Sample): void {
+  into.ok += from.ok;
+  into.errors += from.errors;
+  into.elapsedMs += from.elapsedMs;
+  if (from.cpuMs !== undefined) into.cpuMs = (into.cpuMs ?? 0) + from.cpuMs;
+  for (const latency of from.latenciesMs) into.latenciesMs.push(latency);
+  into.firstError ??= from.firstError;
+}
 
 /** `sorted` ascending; NaN when empty. */
 export function percentile(sorted: readonly number[], p: number): number {

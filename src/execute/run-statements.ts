@@ -7,6 +7,8 @@ import { readBounded } from '../response/read-bounded.js';
 import type { PlannedStatement } from '../routing/plan-body.js';
 import type { DecodedRequest } from '../server/decode-request.js';
 import type { QueryHead } from '../server/read-query-head.js';
+import { backendUserHeaders } from '../upstream/backend-user-headers.js';
+import { sendAsBackendUser } from '../upstream/backend-user.js';
 import { isUnknownTableError } from '../upstream/clickhouse-error-code.js';
 import { describeUpstreamFailure, isRetryableFailure, type UpstreamFailure } from '../upstream/describe-upstream-failure.js';
 import type { NodeChoice, UpstreamCluster } from '../upstream/upstream-cluster.js';
@@ -167,13 +169,7 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
   function killQuery(choice: NodeChoice, queryId: string): void {
     metrics.killedQueries.inc({ reason: 'client-gone' });
     const sql = `KILL QUERY WHERE query_id = '${queryId.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-    choice.node
-      .request({
-        method: 'POST',
-        path: '/',
-        headers: { 'x-clickhouse-user': choice.credentials.user, 'x-clickhouse-key': choice.credentials.password },
-        body: Buffer.from(sql),
-      })
+    sendAsBackendUser(choice, sql)
       .then((response) => response.body.resume())
       .catch((error: unknown) => deps.logger.warn('KILL QUERY failed', { node: choice.node.name, error: String(error) }));
   }
@@ -201,11 +197,7 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
       body = Readable.from(concatStream(statementBytes, query.rest), { objectMode: false });
     }
 
-    const headers: Record<string, string> = {
-      ...request.forwardHeaders,
-      'x-clickhouse-user': choice.credentials.user,
-      'x-clickhouse-key': choice.credentials.password,
-    };
+    const headers = { ...request.forwardHeaders, ...backendUserHeaders(choice.credentials) };
     const { node } = choice;
     try {
       const headersTimeoutMs = step.decision.identity === 'read' ? node.readHeadersTimeoutMs : undefined;

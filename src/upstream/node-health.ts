@@ -10,6 +10,7 @@
  * A recovering node gets a share of picks growing linearly from 10% to 100% over `recoveryMs`, so a node that just
  * came back (cold caches, a queue of replication work) is not flooded at once.
  */
+import { backendUserHeaders } from './backend-user-headers.js';
 import { request } from 'undici';
 
 export type HealthState = 'healthy' | 'ejected' | 'recovering';
@@ -231,7 +232,7 @@ export function createHttpProbe(
     const response = await request(`${base}${path}`, {
       method: sql === undefined ? 'GET' : 'POST',
       headers:
-        sql === undefined ? {} : { 'x-clickhouse-user': credentials.user, 'x-clickhouse-key': credentials.password },
+        sql === undefined ? {} : backendUserHeaders(credentials),
       body: sql,
       reset: true,
       signal: AbortSignal.timeout(timeoutMs),

@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
 import {
-  findClickHouseServer,
+  restartNode,
+  signalProcess,
   queryNode,
   requestNode,
   SAMPLE_ROWS,
-  spawnLogged,
   stopManagedProcess,
   waitForHttpOk,
   type ClusterNode,
@@ -132,13 +132,6 @@ function summarize(reads: Read[]) {
   return { failures, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0, rate: Math.round(reads.length / seconds) };
 }
 
-function signal(pid: number, name: NodeJS.Signals): void {
-  try {
-    process.kill(pid, name);
-  } catch {
-    // already gone
-  }
-}
 
 describe('failover chaos through chgate on its own cluster (writer + 2 replicas)', function () {
   this.timeout(60_000);
@@ -149,8 +142,8 @@ describe('failover chaos through chgate on its own cluster (writer + 2 replicas)
   const restarted: ManagedProcess[] = [];
   let chgate: TestChgate | undefined;
   const killOnExit = (): void => {
-    for (const pid of pids.values()) signal(pid, 'SIGCONT');
-    for (const proc of restarted) signal(-proc.pid, 'SIGKILL');
+    for (const pid of pids.values()) signalProcess(pid, 'SIGCONT');
+    for (const proc of restarted) signalProcess(-proc.pid, 'SIGKILL');
     cluster?.killSync();
   };
 
@@ -164,14 +157,14 @@ describe('failover chaos through chgate on its own cluster (writer + 2 replicas)
 
   afterEach(async () => {
     // A failed freeze test must not leave a replica stopped: a stopped process ignores SIGTERM.
-    for (const pid of pids.values()) signal(pid, 'SIGCONT');
+    for (const pid of pids.values()) signalProcess(pid, 'SIGCONT');
     await chgate?.stop();
     chgate = undefined;
   });
 
   after(async function () {
     this.timeout(60_000);
-    for (const pid of pids.values()) signal(pid, 'SIGCONT');
+    for (const pid of pids.values()) signalProcess(pid, 'SIGCONT');
     for (const proc of restarted) await stopManagedProcess(proc, 10_000);
     if (cluster) await cluster.stop();
     process.off('exit', killOnExit);
@@ -243,7 +236,7 @@ describe('failover chaos through chgate on its own cluster (writer + 2 replicas)
       await sleep(READ_HEADERS_TIMEOUT_MS + 2_500);
     } finally {
       await load.stop();
-      signal(pid, 'SIGCONT');
+      signalProcess(pid, 'SIGCONT');
     }
     const reads = load.reads;
     const { failures, p50, max, rate } = summarize(reads);
@@ -308,12 +301,3 @@ describe('failover chaos through chgate on its own cluster (writer + 2 replicas)
   });
 });
 
-/** Starts the node again as local-cluster does: same config file, data and ports (as node-health.test.ts). */
-function restartNode(node: ClusterNode): ManagedProcess {
-  const server = findClickHouseServer() ?? 'clickhouse-server';
-  return spawnLogged(node.name, server, [`--config-file=${join(node.dir, 'config.xml')}`], {
-    cwd: node.dir,
-    logFile: join(node.dir, 'log', 'stdout.log'),
-    diagnosticLogs: [join(node.dir, 'log', 'clickhouse-server.err.log')],
-  });
-}

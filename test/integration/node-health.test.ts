@@ -11,9 +11,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  findClickHouseServer,
+  restartNode,
+  signalProcess,
   queryNode,
-  spawnLogged,
   stopManagedProcess,
   waitForHttpOk,
   waitUntil,
@@ -63,7 +63,7 @@ describe('node health monitor on a real cluster', function () {
     stopMonitor?.();
     stopMonitor = undefined;
     // A failed freeze test must not leave the replica stopped: a stopped process ignores SIGTERM.
-    signal(replicaPid, 'SIGCONT');
+    signalProcess(replicaPid, 'SIGCONT');
   });
 
   after(async function () {
@@ -152,7 +152,7 @@ describe('node health monitor on a real cluster', function () {
     expect(replicaHealth.state()).to.equal('healthy');
 
     const stoppedAt = Date.now();
-    signal(replicaPid, 'SIGSTOP');
+    signalProcess(replicaPid, 'SIGSTOP');
     const ejectedAt = await waitForState(replicaHealth, 'ejected', 5_000);
     expect(ejectedAt - stoppedAt, 'time to eject').to.be.below(3_000);
     expect(replicaHealth.reason()).to.match(/timed out|abort/i);
@@ -160,7 +160,7 @@ describe('node health monitor on a real cluster', function () {
     expect(replicaHealth.state(), 'still frozen').to.equal('ejected');
 
     const continuedAt = Date.now();
-    signal(replicaPid, 'SIGCONT');
+    signalProcess(replicaPid, 'SIGCONT');
     await waitForState(replicaHealth, 'recovering', 10_000);
     const healthyAt = await waitForState(replicaHealth, 'healthy', 10_000);
     expect(healthyAt - continuedAt, 'time back to healthy').to.be.below(10_000);
@@ -208,23 +208,7 @@ function withoutLag(probe: ReturnType<typeof createHttpProbe>) {
   return { ping: probe.ping, select1: probe.select1 };
 }
 
-/** Starts the node again as local-cluster does: same config file, data and ports. */
-function restartNode(node: ClusterNode): ManagedProcess {
-  const server = findClickHouseServer() ?? 'clickhouse-server';
-  return spawnLogged(node.name, server, [`--config-file=${join(node.dir, 'config.xml')}`], {
-    cwd: node.dir,
-    logFile: join(node.dir, 'log', 'stdout.log'),
-    diagnosticLogs: [join(node.dir, 'log', 'clickhouse-server.err.log')],
-  });
-}
 
-function signal(pid: number, name: NodeJS.Signals): void {
-  try {
-    process.kill(pid, name);
-  } catch {
-    // already gone
-  }
-}
 
 async function expectRejection(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
   try {
