@@ -8,6 +8,7 @@ import { createLogger, type Logger } from './log/create-logger.js';
 import { createMetrics, type Metrics } from './metrics/create-metrics.js';
 import { createPipeline } from './pipeline.js';
 import { createHttpServer } from './server/create-server.js';
+import { createSessionRegistry } from './session/session-registry.js';
 import { createSqlClassifier } from './sql/create-sql-classifier.js';
 import { sendAsBackendUser } from './upstream/backend-user.js';
 import { createUpstreamCluster, type UpstreamCluster } from './upstream/upstream-cluster.js';
@@ -91,6 +92,7 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
     metrics,
     logger,
     maxQueryHeadBytes: config.server.maxQueryHeadBytes,
+    sessions: { registry: createSessionRegistry(), config: config.sessions },
   });
   const handleAdmin = createAdminHandler({ authenticator, cache: { purge: (table) => cache.purge(table) } });
   const cacheGauges = setInterval(() => {

@@ -10,6 +10,9 @@ import { routeLabel } from './routing/decide-route.js';
 import type { PlannedStatement } from './routing/plan-body.js';
 import { planRequest } from './routing/plan-request.js';
 import { decodeRequest, type DecodedRequest } from './server/decode-request.js';
+import type { SessionsConfig } from './config/config.js';
+import { openHttpSession, type HttpSession } from './session/http-session.js';
+import type { SessionRegistry } from './session/session-registry.js';
 import { decodeBodyStream, readQueryHead, type QueryHead } from './server/read-query-head.js';
 import type { SqlClassifier } from './sql/create-sql-classifier.js';
 import type { UpstreamCluster } from './upstream/upstream-cluster.js';
@@ -23,6 +26,7 @@ export interface PipelineDependencies {
   metrics: Metrics;
   logger: Logger;
   maxQueryHeadBytes: number;
+  sessions: { registry: SessionRegistry; config: SessionsConfig };
 }
 
 /** One ClickHouse HTTP query request, top to bottom: decode → auth → sql → routing → cache → upstream → response. */
@@ -35,20 +39,24 @@ export function createPipeline(deps: PipelineDependencies) {
     const output = createClientResponse(response);
     let userName = 'unauthenticated';
     let fill: CacheFill | undefined;
+    let session: HttpSession | undefined;
     try {
       const decoded = decodeRequest(request, url);
       output.setHeader('x-clickhouse-query-id', decoded.queryId);
       const user = deps.authenticator.authenticate(decoded.credentials, request.socket.remoteAddress ?? '');
       userName = user.name;
       const cluster = deps.clusters.get(user.cluster) as UpstreamCluster;
+      // session_id: locked until the response ends, as ClickHouse does; chgate holds its SET / USE state.
+      session = openHttpSession(deps.sessions.registry, deps.sessions.config, user.name, decoded.params);
 
       const query = await readRequestQuery(request, decoded, deps.maxQueryHeadBytes);
       const plan = planRequest(query.head, query.rest === null || decoded.isBodyOpaque, deps.classifier, {
-        hasHttpSession: decoded.params.has('session_id'),
+        session: session?.start,
         database: decoded.params.get('database') ?? undefined,
         isRecentlyWritten: cache ? (classification, database) => cache.readsFromWriter(classification, database) : undefined,
       });
       const choices = plan.map((step) => (step.decision.target === 'local' ? undefined : cluster.pick(step.decision.target, step.decision.identity)));
+      session?.placeStatements(plan, choices, cluster);
       output.setHeader('x-chgate-route', plan.map((step) => routeLabel(step.decision)).join(', '));
       countStatements(plan);
 
@@ -69,7 +77,12 @@ export function createPipeline(deps: PipelineDependencies) {
       }
       output.setHeader('x-chgate-upstream', choices.map((choice) => choice?.node.name ?? '-').join(', '));
 
-      const lastUpstream = await runner.runStatements(plan, choices, { cluster, decoded, query, output }, fill);
+      const lastUpstream = await runner.runStatements(
+        plan,
+        choices,
+        { cluster, decoded: session?.forward(decoded) ?? decoded, query, output, onStatementRan: session?.noteRan },
+        fill,
+      );
       fill = undefined;
       output.finish(lastUpstream);
     } catch (error) {
@@ -80,6 +93,7 @@ export function createPipeline(deps: PipelineDependencies) {
       discardRequestBody(request);
     } finally {
       fill?.abandon();
+      session?.end();
       response.once('close', () => {
         metrics.requests.inc({ user: userName, status: String(response.statusCode) });
         metrics.requestDuration.observe({ status: String(response.statusCode) }, (performance.now() - startedAt) / 1000);

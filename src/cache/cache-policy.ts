@@ -10,7 +10,10 @@ export type BypassReason =
   | 'method'
   /** `no_cache=1` from the client. */
   | 'no-cache-param'
-  /** `session_id`: the statement may see session state (temporary tables, SET) that the key does not cover. */
+  /**
+   * `session_id`: the statements run with the SET / USE state chgate holds for the session, which the key does not
+   * cover, or, in a pinned session, may read its temporary tables.
+   */
   | 'http-session'
   /** A statement the SQL engine could not classify. */
   | 'unknown-statement'

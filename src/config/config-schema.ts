@@ -131,9 +131,26 @@ const serverSchema = z
   })
   .strict();
 
+// HTTP sessions (`session_id`): chgate holds their SET / USE state; see README "Sessions".
+const sessionsSchema = z
+  .object({
+    // session_timeout when the client sends none (ClickHouse's default_session_timeout).
+    default_timeout_seconds: z.number().int().min(1).default(60),
+    // A larger session_timeout is refused with INVALID_SESSION_TIMEOUT, as ClickHouse does (max_session_timeout).
+    max_timeout_seconds: z.number().int().min(1).default(3600),
+    // Live sessions held at once; a new session beyond that is refused until idle ones expire.
+    max_sessions: z.number().int().min(1).default(10_000),
+  })
+  .strict()
+  .refine((sessions) => sessions.default_timeout_seconds <= sessions.max_timeout_seconds, {
+    message: 'default_timeout_seconds must not exceed max_timeout_seconds',
+    path: ['default_timeout_seconds'],
+  });
+
 export const configFileSchema = z
   .object({
     server: serverSchema.default({}),
+    sessions: sessionsSchema.default({}),
     clusters: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), clusterSchema),
     users: z.record(z.string().min(1), userSchema),
     cache: cacheSchema.default({}),

@@ -63,8 +63,15 @@ export interface ServerConfig {
   shutdownTimeoutMs: number;
 }
 
+export interface SessionsConfig {
+  defaultTimeoutSeconds: number;
+  maxTimeoutSeconds: number;
+  maxSessions: number;
+}
+
 export interface Config {
   server: ServerConfig;
+  sessions: SessionsConfig;
   cache: CacheConfig;
   clusters: Map<string, ClusterConfig>;
   users: Map<string, ProxyUserConfig>;

@@ -161,6 +161,11 @@ function buildConfig(file: ConfigFile, source: string): Config {
       maxQueryHeadBytes: file.server.max_query_head_bytes,
       shutdownTimeoutMs: file.server.shutdown_timeout_ms,
     },
+    sessions: {
+      defaultTimeoutSeconds: file.sessions.default_timeout_seconds,
+      maxTimeoutSeconds: file.sessions.max_timeout_seconds,
+      maxSessions: file.sessions.max_sessions,
+    },
     clusters,
     users,
   };

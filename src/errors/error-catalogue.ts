@@ -9,9 +9,15 @@ export const errorCatalogue = {
   TIMEOUT_EXCEEDED: { code: 159, status: 504 },
   READONLY: { code: 164, status: 403 },
   IP_ADDRESS_NOT_ALLOWED: { code: 195, status: 403 },
+  // ClickHouse itself answers 500; 503 tells clients and load balancers this is overload, safe to retry later.
+  TOO_MANY_SIMULTANEOUS_QUERIES: { code: 202, status: 503 },
   NETWORK_ERROR: { code: 210, status: 502 },
   QUERY_IS_TOO_LARGE: { code: 229, status: 413 },
   CANNOT_DECOMPRESS: { code: 271, status: 400 },
+  // HTTP sessions: ClickHouse answers these with 500 (measured on 18.16).
+  SESSION_NOT_FOUND: { code: 372, status: 500 },
+  SESSION_IS_LOCKED: { code: 373, status: 500 },
+  INVALID_SESSION_TIMEOUT: { code: 374, status: 500 },
   ALL_CONNECTION_TRIES_FAILED: { code: 279, status: 502 },
   UNKNOWN_COMPRESSION_METHOD: { code: 89, status: 400 },
   ACCESS_DENIED: { code: 497, status: 403 },

@@ -7,6 +7,7 @@ import { readBounded } from '../response/read-bounded.js';
 import type { PlannedStatement } from '../routing/plan-body.js';
 import type { DecodedRequest } from '../server/decode-request.js';
 import type { QueryHead } from '../server/read-query-head.js';
+import { applySessionParams } from '../session/session-params.js';
 import { backendUserHeaders } from '../upstream/backend-user-headers.js';
 import { sendAsBackendUser } from '../upstream/backend-user.js';
 import { isUnknownTableError } from '../upstream/clickhouse-error-code.js';
@@ -26,6 +27,8 @@ export interface StatementContext {
   decoded: DecodedRequest;
   query: QueryHead;
   output: ClientResponse;
+  /** Told of each statement (local ones too) that ran to its end without error; they run in order. */
+  onStatementRan?: (index: number) => void;
 }
 
 type StatementOutcome =
@@ -57,7 +60,10 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
     let lastUpstream: UpstreamResponse | undefined;
     try {
       for (const [index, step] of plan.entries()) {
-        if (!choices[index]) continue;
+        if (!choices[index]) {
+          context.onStatementRan?.(index);
+          continue;
+        }
         const database = step.database ?? decoded.params.get('database') ?? undefined;
         const changesData = step.classification.route !== 'read' || step.classification.unknown;
         // Invalidated when a write starts and again when it has completed, before the client hears of it, even
@@ -84,6 +90,7 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
             fill = undefined;
           }
           if (outcome.endedWithException) break;
+          context.onStatementRan?.(index);
         } finally {
           await complete();
         }
@@ -184,6 +191,7 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
   ): Promise<{ ok: true; upstream: UpstreamResponse } | { ok: false; failure: UpstreamFailure }> {
     const params = new URLSearchParams(request.params);
     params.delete('no_cache');
+    applySessionParams(params, step.session);
     if (step.database !== undefined) params.set('database', step.database);
     for (const [name, value] of step.settings) params.set(name, value);
 

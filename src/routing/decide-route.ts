@@ -9,7 +9,10 @@ export type RouteReason =
   | 'unclassified'
   | 'session-statement'
   | 'unreplayable-session-statement'
-  | 'http-session'
+  /** With session_id: the statement leaves state on one server (temporary table, SET ROLE, unknown SQL). */
+  | 'pins-session'
+  /** With session_id, after pinning: the session's temporary tables are on one node, every statement goes there. */
+  | 'pinned-session'
   | 'read-after-write';
 
 export interface RouteDecision {
@@ -19,9 +22,19 @@ export interface RouteDecision {
   identity: 'read' | 'write';
 }
 
+/** Where an HTTP session (`session_id`) stands when a body starts: chgate holds its SET / USE state. */
+export interface SessionStart {
+  /** From an earlier USE, unless the request's `database` parameter overrides it. */
+  database: string | undefined;
+  /** From earlier SETs, less those the request's own URL parameters override. */
+  settings: ReadonlyArray<readonly [string, string]>;
+  /** The session already lives on one writer node. */
+  pinned: boolean;
+}
+
 export interface RouteContext {
-  /** The client passed `session_id`: its SETs live on one server, so every statement must reach that server. */
-  hasHttpSession: boolean;
+  /** Present when the client passed `session_id`. */
+  session?: SessionStart | undefined;
   /**
    * A table this read looks at was written through chgate moments ago: replicas may not have the write yet, so
    * the read goes to the writer (as the read-only user), which has every acknowledged write.
@@ -37,20 +50,37 @@ export function decideRoute(
   context: RouteContext,
   database: string | undefined = context.database,
 ): RouteDecision {
-  if (context.hasHttpSession) return { target: 'writer', reason: 'http-session', identity: 'write' };
-  if (classification.unknown) return { target: 'writer', reason: 'unclassified', identity: 'write' };
-  if (classification.route === 'session') {
-    const kind = classification.session?.kind;
-    return kind === 'use' || kind === 'set'
-      ? { target: 'local', reason: 'session-statement', identity: 'read' }
-      : { target: 'writer', reason: 'unreplayable-session-statement', identity: 'write' };
+  if (isAppliedLocally(classification)) return { target: 'local', reason: 'session-statement', identity: 'read' };
+  if (context.session) {
+    // A pinned session's reads may name its temporary tables, which only that node has; ClickHouse keeps a
+    // session per user, so it always runs as the write user there.
+    if (context.session.pinned) return { target: 'writer', reason: 'pinned-session', identity: 'write' };
+    if (pinsSession(classification)) return { target: 'writer', reason: 'pins-session', identity: 'write' };
   }
+  if (classification.unknown) return { target: 'writer', reason: 'unclassified', identity: 'write' };
+  if (classification.route === 'session') return { target: 'writer', reason: 'unreplayable-session-statement', identity: 'write' };
   if (classification.route === 'read') {
     return context.isRecentlyWritten?.(classification, database)
       ? { target: 'writer', reason: 'read-after-write', identity: 'read' }
       : { target: 'reader', reason: 'read', identity: 'read' };
   }
   return { target: 'writer', reason: 'write', identity: 'write' };
+}
+
+/** SET and USE with values chgate can replay as URL parameters: chgate applies them to later statements. */
+function isAppliedLocally(classification: StatementClassification): boolean {
+  if (classification.unknown || classification.route !== 'session') return false;
+  const kind = classification.session?.kind;
+  return kind === 'use' || kind === 'set';
+}
+
+/**
+ * In a session, statements that leave state chgate cannot hold on one ClickHouse server: temporary tables,
+ * session statements it cannot replay (SET ROLE, SET x = DEFAULT), and SQL it cannot classify (it may be either).
+ */
+function pinsSession(classification: StatementClassification): boolean {
+  if (classification.unknown || classification.sessionScoped === true) return true;
+  return classification.route === 'session' && !isAppliedLocally(classification);
 }
 
 /** The route a client sees in X-Chgate-Route: where the statement ran, not only what it is. */

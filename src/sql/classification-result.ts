@@ -43,6 +43,7 @@ export function buildClassification(
     if (isCacheableIfDeterministic(outcome, facts)) result.cacheableIfDeterministic = true;
   }
   if (outcome.session !== undefined) result.session = outcome.session;
+  if (outcome.sessionScoped === true) result.sessionScoped = true;
   if (facts.parameters.size > 0) result.parameters = sorted(facts.parameters);
   return freezeClassification(result);
 }

@@ -45,6 +45,11 @@ export interface StatementClassification {
   fingerprint: string;
   session?: SessionEffect;
   /**
+   * Present (true) when the statement acts on state ClickHouse keeps in the HTTP session on one server: CREATE / DROP
+   * TEMPORARY TABLE. It needs `session_id`, and the statements after it must reach the same server.
+   */
+  sessionScoped?: boolean;
+  /**
    * Query parameters the statement uses (`{name:Type}`), by name. Their values arrive as
    * `param_<name>` URL parameters, outside the SQL: a cache key must include them.
    */

@@ -27,7 +27,7 @@ export function parseCreateStatement(ctx: ParseContext): StatementOutcome {
   if (verb === 'CREATE') c.acceptWords('OR', 'REPLACE');
 
   if (acceptDatabaseOrAccessEntity(ctx) || acceptIndexOn(ctx)) return outcome;
-  c.acceptWord('TEMPORARY');
+  if (c.acceptWord('TEMPORARY')) outcome.sessionScoped = true;
   const isObject = acceptTableKind(c);
   // `ATTACH db.t` (short form for a detached table) names no kind.
   if (!isObject && verb !== 'ATTACH') c.fail('unsupported CREATE');

@@ -20,7 +20,7 @@ export function parseDropStatement(ctx: ParseContext): StatementOutcome {
     route: 'write',
   };
   if (acceptDatabaseOrAccessEntity(ctx) || acceptIndexOn(ctx)) return outcome;
-  c.acceptWord('TEMPORARY');
+  if (c.acceptWord('TEMPORARY')) outcome.sessionScoped = true;
   // The kind may be left out (`DETACH db.t`).
   acceptTableKind(c);
   acceptIfExists(c);

@@ -5,6 +5,8 @@ export interface StatementOutcome {
   type: StatementType;
   route: Route;
   session?: SessionEffect;
+  /** CREATE / DROP TEMPORARY TABLE: state in the ClickHouse session of one server. */
+  sessionScoped?: boolean;
   /**
    * EXPLAIN: the rest of the statement is another statement, to be parsed for the tables it
    * would read (it is not run, so its writes do not count).

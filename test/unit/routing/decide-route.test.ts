@@ -3,7 +3,7 @@ import { decideRoute, routeLabel } from '../../../src/routing/decide-route.js';
 import { classification } from '../../helpers/classification.js';
 
 describe('decideRoute', () => {
-  const plain = { hasHttpSession: false };
+  const plain = {};
   it('sends reads to a reader and writes to the writer', () => {
     expect(decideRoute(classification({}), plain)).to.deep.equal({ target: 'reader', reason: 'read', identity: 'read' });
     expect(decideRoute(classification({ type: 'insert', route: 'write' }), plain)).to.deep.equal({ target: 'writer', reason: 'write', identity: 'write' });
@@ -21,11 +21,34 @@ describe('decideRoute', () => {
     });
     expect(decideRoute(classification({ type: 'set', route: 'session' }), plain).target).to.equal('writer');
   });
-  it('pins every statement of an HTTP session to the writer', () => {
-    expect(decideRoute(classification({}), { hasHttpSession: true })).to.deep.equal({ target: 'writer', reason: 'http-session', identity: 'write' });
+  describe('with an HTTP session', () => {
+    const held = { session: { database: undefined, settings: [], pinned: false } };
+    const pinned = { session: { database: undefined, settings: [], pinned: true } };
+    const temporary = classification({ type: 'create', route: 'write', tablesWritten: ['tmp'], sessionScoped: true });
+    it('routes reads to replicas and writes to the writer while chgate holds the state', () => {
+      expect(decideRoute(classification({}), held)).to.deep.equal({ target: 'reader', reason: 'read', identity: 'read' });
+      expect(decideRoute(classification({ type: 'insert', route: 'write' }), held)).to.deep.equal({ target: 'writer', reason: 'write', identity: 'write' });
+      expect(decideRoute(classification({ type: 'set', route: 'session', session: { kind: 'set', settings: { a: '1' } } }), held).target).to.equal('local');
+    });
+    it('pins on a temporary table, an unreplayable session statement or unclassified SQL', () => {
+      const pins = { target: 'writer', reason: 'pins-session', identity: 'write' };
+      expect(decideRoute(temporary, held)).to.deep.equal(pins);
+      expect(decideRoute(classification({ type: 'set', route: 'session', session: { kind: 'other' } }), held)).to.deep.equal(pins);
+      expect(decideRoute(classification({ unknown: true, route: 'write' }), held)).to.deep.equal(pins);
+    });
+    it('sends everything but SET and USE of a pinned session to its node as the write user', () => {
+      const toNode = { target: 'writer', reason: 'pinned-session', identity: 'write' };
+      expect(decideRoute(classification({}), pinned)).to.deep.equal(toNode);
+      expect(decideRoute(temporary, pinned)).to.deep.equal(toNode);
+      expect(decideRoute(classification({}), { ...pinned, isRecentlyWritten: () => true })).to.deep.equal(toNode);
+      expect(decideRoute(classification({ type: 'use', route: 'session', session: { kind: 'use', database: 'd' } }), pinned).target).to.equal('local');
+    });
+    it('does not pin without a session', () => {
+      expect(decideRoute(temporary, plain)).to.deep.equal({ target: 'writer', reason: 'write', identity: 'write' });
+    });
   });
   it('sends a read of a just-written table to the writer, still as the read-only user', () => {
-    const recent = { hasHttpSession: false, isRecentlyWritten: () => true };
+    const recent = { isRecentlyWritten: () => true };
     expect(decideRoute(classification({}), recent)).to.deep.equal({ target: 'writer', reason: 'read-after-write', identity: 'read' });
     expect(decideRoute(classification({ type: 'insert', route: 'write' }), recent).identity).to.equal('write');
   });

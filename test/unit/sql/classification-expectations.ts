@@ -15,6 +15,8 @@ export interface Expected {
   unknown?: boolean;
   session?: SessionEffect;
   parameters?: string[];
+  /** false: the flag must be absent. */
+  sessionScoped?: boolean;
 }
 
 /** Classifies `sql` (uncached) and checks it against `expected`; returns the classification. */
@@ -32,6 +34,7 @@ export function expectClassification(sql: string, expected: Expected): Statement
   if (expected.unknown !== undefined) expect(c.unknown, `unknown of ${label}`).to.equal(expected.unknown);
   if (expected.session !== undefined) expect(c.session, `session of ${label}`).to.deep.equal(expected.session);
   if (expected.parameters !== undefined) expect(c.parameters, `parameters of ${label}`).to.deep.equal(expected.parameters);
+  if (expected.sessionScoped !== undefined) expect(c.sessionScoped ?? false, `sessionScoped of ${label}`).to.equal(expected.sessionScoped);
   return c;
 }
 

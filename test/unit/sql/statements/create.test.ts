@@ -10,7 +10,8 @@ describe('statements/create', () => {
     expectClassification("CREATE TABLE t AS s3('https://b/f.csv', CSV)", { writes: ['t'], functions: ['s3'] });
     expectClassification('CREATE OR REPLACE TABLE t EMPTY AS SELECT * FROM src', { writes: ['t'], reads: ['src'] });
     expectClassification('REPLACE TABLE t AS SELECT 1', { type: 'create', writes: ['t'] });
-    expectClassification('CREATE TEMPORARY TABLE tmp (a UInt8)', { writes: ['tmp'] });
+    expectClassification('CREATE TEMPORARY TABLE tmp (a UInt8)', { writes: ['tmp'], sessionScoped: true });
+    expectClassification('CREATE TABLE t (a UInt8) ENGINE = Memory', { sessionScoped: false });
   });
 
   it('does not take TTL moves for tables', () => {

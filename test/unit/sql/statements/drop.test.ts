@@ -3,7 +3,8 @@ import { expectClassification, expectUnknown } from '../classification-expectati
 describe('statements/drop', () => {
   it('writes every dropped or detached table', () => {
     expectClassification('DROP TABLE IF EXISTS a, db.b ON CLUSTER c SYNC', { type: 'drop', route: 'write', writes: ['a', 'db.b'] });
-    expectClassification('DROP TEMPORARY TABLE tmp', { writes: ['tmp'] });
+    expectClassification('DROP TEMPORARY TABLE tmp', { writes: ['tmp'], sessionScoped: true });
+    expectClassification('DROP TABLE tmp', { sessionScoped: false });
     expectClassification('DROP VIEW v', { writes: ['v'] });
     expectClassification('DROP DICTIONARY d', { writes: ['d'] });
     expectClassification('DROP TABLE IF EMPTY t', { writes: ['t'] });
