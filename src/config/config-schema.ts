@@ -65,6 +65,11 @@ const clusterSchema = z
     // A read refused by a replica with UNKNOWN_TABLE / UNKNOWN_DATABASE (a table that exists only on the writer)
     // is run again on a writer.
     retry_unknown_table_on_writer: z.boolean().default(true),
+    // An INSERT into a Replicated*MergeTree table whose whole body is at most this many bytes is kept in memory
+    // and sent once more after a failure that leaves its fate unknown (ClickHouse deduplicates it). 0: never.
+    insert_retry_max_body_bytes: z.number().int().min(0).max(256 * 1024 * 1024).default(1024 * 1024),
+    // How long a write that must be sent again waits for a writer (to connect again, or to come back).
+    write_retry_wait_ms: z.number().int().min(0).max(600_000).default(10_000),
     health: healthSchema.default({}),
   })
   .strict();

@@ -33,6 +33,11 @@ export interface HealthConfig {
   maxReplicaLagSeconds: number | undefined;
 }
 
+export interface WriteRetryConfig {
+  insertMaxBodyBytes: number;
+  waitMs: number;
+}
+
 export interface ClusterConfig {
   name: string;
   writeUser: BackendCredentials;
@@ -43,6 +48,8 @@ export interface ClusterConfig {
   pool: PoolConfig;
   readsFallbackToWriter: boolean;
   retryUnknownTableOnWriter: boolean;
+  /** Writes sent again: the INSERT body size kept in memory for a deduplicated resend (0: none), the wait for a writer. */
+  writeRetry: WriteRetryConfig;
   health: HealthConfig;
 }
 

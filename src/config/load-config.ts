@@ -107,6 +107,7 @@ function buildConfig(file: ConfigFile, source: string): Config {
       },
       readsFallbackToWriter: cluster.reads_fallback_to_writer,
       retryUnknownTableOnWriter: cluster.retry_unknown_table_on_writer,
+      writeRetry: { insertMaxBodyBytes: cluster.insert_retry_max_body_bytes, waitMs: cluster.write_retry_wait_ms },
       health: {
         enabled: cluster.health.enabled,
         intervalMs: cluster.health.interval_ms,

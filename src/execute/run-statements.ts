@@ -1,5 +1,7 @@
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CacheFill, QueryCache } from '../cache/create-query-cache.js';
+import { ChgateError } from '../errors/error-catalogue.js';
 import type { Logger } from '../log/create-logger.js';
 import type { Metrics } from '../metrics/create-metrics.js';
 import type { ClientResponse } from '../response/client-response.js';
@@ -10,10 +12,19 @@ import type { QueryHead } from '../server/read-query-head.js';
 import { applySessionParams } from '../session/session-params.js';
 import { backendUserHeaders } from '../upstream/backend-user-headers.js';
 import { sendAsBackendUser } from '../upstream/backend-user.js';
-import { isUnknownTableError } from '../upstream/clickhouse-error-code.js';
-import { describeUpstreamFailure, isRetryableFailure, type UpstreamFailure } from '../upstream/describe-upstream-failure.js';
+import { clickHouseErrorCode, isUnknownTableError } from '../upstream/clickhouse-error-code.js';
+import {
+  describeUpstreamFailure,
+  isAmbiguousWriteFailure,
+  isAmbiguousWriteResponse,
+  isRetryableFailure,
+  type UpstreamFailure,
+} from '../upstream/describe-upstream-failure.js';
 import type { NodeChoice, UpstreamCluster } from '../upstream/upstream-cluster.js';
 import type { UpstreamNode, UpstreamResponse } from '../upstream/upstream-node.js';
+import { bufferInsertBody } from './buffer-insert-body.js';
+import { createDedupTables } from './dedup-tables.js';
+import { callsNonDeterministicFunction, findDedupInsertTarget } from './insert-dedup.js';
 
 export interface StatementRunnerDependencies {
   /** Absent when the cache is disabled. */
@@ -36,6 +47,12 @@ type StatementOutcome =
   | { kind: 'failed'; upstream: UpstreamResponse; errorBody: Buffer };
 
 const maxErrorBodyBytes = 1024 * 1024;
+/**
+ * Deduplicated resends of one INSERT after failures that left its fate unknown. Each is safe (the same block is
+ * dropped), but only while the table's deduplication window still holds the first attempt's block: a few, within
+ * write_retry_wait_ms. More than one because a resend can meet the writer still dying, or dying again.
+ */
+const maxDedupResends = 3;
 
 /**
  * Runs a planned body against the upstream nodes: statements in order, outputs streamed to the client, writes
@@ -43,6 +60,9 @@ const maxErrorBodyBytes = 1024 * 1024;
  */
 export function createStatementRunner(deps: StatementRunnerDependencies) {
   const { cache, metrics } = deps;
+  // Engines change only by DDL: through chgate that clears these at once, otherwise they are asked again after
+  // 30 s. An INSERT waits for a lookup at most 2 s (then it is sent without a deduplicated resend).
+  const dedupTables = createDedupTables({ ttlMs: 30_000, timeoutMs: 2_000 });
   return { runStatements };
 
   /**
@@ -71,6 +91,8 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
         let completed = false;
         const complete = async (): Promise<void> => {
           if (changesData && !completed) await cache?.invalidateFor(step.classification, database, 'complete');
+          // DDL may have changed whether a table deduplicates repeated INSERTs.
+          if (changesData && !completed && step.classification.type !== 'insert') dedupTables.forget();
           completed = true;
         };
         if (changesData) await cache?.invalidateFor(step.classification, database, 'start');
@@ -102,8 +124,10 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
   }
 
   /**
-   * One statement, sent again once to another node when that is safe: a read that failed before any byte reached
-   * the client, a read of a table only the writer has, a write that never reached ClickHouse.
+   * One statement, sent again when that is safe: a read that failed before any byte reached the client (once, to
+   * another node), a read of a table only the writer has (on a writer), a write that certainly never reached
+   * ClickHouse (on a writer, waiting up to write_retry_wait_ms for one to take the connection), and an INSERT that
+   * ClickHouse deduplicates after a failure that leaves its fate unknown (same bytes, same settings, a few times).
    */
   async function runStatement(
     step: PlannedStatement,
@@ -116,17 +140,59 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
     const { cluster, decoded, query, output } = context;
     const isLast = index === plan.length - 1;
     const isRead = step.decision.identity === 'read';
-    // A streamed body (INSERT data past the head, opaque data) cannot be sent twice.
-    const canResend = !(isLast && query.rest);
+    const { writeRetry } = cluster;
+    const statementLength = isLast && query.rest ? query.head.length - step.slice.start : step.slice.end - step.slice.start;
+    // INSERT data past the head: kept in memory when the whole body fits the retry limit, else streamed once.
+    const rest =
+      isLast && query.rest && !isRead && statementLength < writeRetry.insertMaxBodyBytes
+        ? await bufferInsertBody(query.rest, writeRetry.insertMaxBodyBytes - statementLength)
+        : undefined;
+    const body = rest?.kind === 'buffered' ? rest.data : rest?.kind === 'streaming' ? rest.stream : isLast ? query.rest : null;
+    // A streamed body cannot be sent twice.
+    const canResend = !(body instanceof Readable);
     const tried: UpstreamNode[] = [];
     let choice = choices[index] as NodeChoice;
-    const retryOn = (group: 'writer' | 'reader', reason: string): void => {
+    const switchTo = (next: NodeChoice, reason: string): void => {
       metrics.upstreamRetries.inc({ node: choice.node.name, reason });
-      choice = cluster.pick(group, step.decision.identity, { exclude: tried });
+      choice = next;
       choices[index] = choice;
       output.setHeader('x-chgate-upstream', choices.map((each) => each?.node.name ?? '-').join(', '));
     };
+    // A statement that carries a session to its node (temporary tables live there) is retried on that node only.
+    const staysOnNode = step.session === 'pins' || step.session === 'pinned';
+    const retryOn = (group: 'writer' | 'reader', reason: string): void =>
+      switchTo(staysOnNode ? choice : cluster.pick(group, step.decision.identity, { exclude: tried }), reason);
     const sameGroup = step.decision.target === 'writer' ? 'writer' : 'reader';
+    const dedup = await prepareDedupResend(step, cluster, choice, decoded, query, body, writeRetry.insertMaxBodyBytes);
+    // A write sent again waits for a writer until this deadline, set by its first failure; pauses grow from 100 ms.
+    let deadline: number | undefined;
+    let pauseMs = 0;
+    /** Whether to send the write again, after a pause unless this is its first retry (or `pause`). */
+    const mayWaitForWriter = async (pause = false): Promise<boolean> => {
+      deadline ??= Date.now() + writeRetry.waitMs;
+      if (tried.length > 1 || pause) {
+        pauseMs = Math.min(1_000, pauseMs === 0 ? 100 : pauseMs * 2);
+        if (Date.now() + pauseMs > deadline) return false;
+        try {
+          await sleep(pauseMs, undefined, { signal: output.signal });
+        } catch {
+          return false;
+        }
+      }
+      return !output.signal.aborted;
+    };
+    // Set once an attempt may have reached ClickHouse: the client's error must then say the write may be applied.
+    let mayBeApplied = false;
+    // Always after a pause: a resend at once meets a writer that is still dying (accepted, then reset).
+    const resendDeduplicated = async (): Promise<boolean> => {
+      mayBeApplied = true;
+      if (!dedup || dedup.resends >= maxDedupResends || !dedup.isSafe() || !(await mayWaitForWriter(true))) return false;
+      dedup.resends += 1;
+      switchTo(staysOnNode ? choice : await dedup.pickWriter(tried), 'insert-dedup');
+      return true;
+    };
+    const writeError = (error: ChgateError): ChgateError =>
+      mayBeApplied ? new ChgateError(error.errorName, `${error.message}; the write may have been applied`, { cause: error.cause }) : error;
     // ClickHouse keeps running a query whose HTTP client went away: kill it on the node that runs it.
     const killOnClientGone = (): void => killQuery(choice, decoded.queryId);
     output.signal.addEventListener('abort', killOnClientGone, { once: true });
@@ -134,13 +200,24 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
       for (let attempt = 0; ; attempt++) {
         const mayRetry = attempt === 0 && canResend && !output.signal.aborted;
         tried.push(choice.node);
-        const sent = await sendStatement(step, choice, decoded, query, isLast, output.signal);
+        const sent = await sendStatement(step, choice, decoded, query, body, isLast, output.signal);
         if (!sent.ok) {
-          if (mayRetry && isRetryableFailure(sent.failure.kind, isRead)) {
-            retryOn(sameGroup, sent.failure.kind);
+          const { kind, error } = sent.failure;
+          if (isRead) {
+            if (mayRetry && isRetryableFailure(kind, true)) {
+              retryOn(sameGroup, kind);
+              continue;
+            }
+            throw error;
+          }
+          if (kind === 'connect' && canResend && (await mayWaitForWriter())) {
+            if (dedup && dedup.resends > 0 && !staysOnNode) switchTo(await dedup.pickWriter(tried), kind);
+            else retryOn('writer', kind);
+            await dedup?.refresh(choice);
             continue;
           }
-          throw sent.failure.error;
+          if (isAmbiguousWriteFailure(kind) && (await resendDeduplicated())) continue;
+          throw writeError(error);
         }
         const upstream = sent.upstream;
         metrics.upstreamRequests.inc({ node: choice.node.name, status: String(upstream.statusCode) });
@@ -151,6 +228,9 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
             retryOn('writer', 'unknown-table');
             continue;
           }
+          const sentByClickHouse = upstream.headers['x-clickhouse-server-display-name'] !== undefined;
+          const code = clickHouseErrorCode(upstream.headers, errorBody);
+          if (!isRead && isAmbiguousWriteResponse(upstream.statusCode, sentByClickHouse, code) && (await resendDeduplicated())) continue;
           return { kind: 'failed', upstream, errorBody };
         }
         try {
@@ -173,6 +253,55 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
     }
   }
 
+  /**
+   * What a deduplicated resend of this statement needs, when it may have one: an INSERT of inline rows whose whole
+   * body is in memory within the limit, into a table that the chosen writer says deduplicates (asked before the
+   * INSERT is sent, while the writer is up; answers are cached). Undefined otherwise.
+   */
+  async function prepareDedupResend(
+    step: PlannedStatement,
+    cluster: UpstreamCluster,
+    first: NodeChoice,
+    decoded: DecodedRequest,
+    query: QueryHead,
+    body: Buffer | Readable | null,
+    maxBodyBytes: number,
+  ) {
+    if (body instanceof Readable || decoded.isBodyOpaque || !step.slice.data) return undefined;
+    const dataStart = step.slice.data.start;
+    const dataEnd = body ? query.head.length : step.slice.end;
+    if (dataEnd - step.slice.start + (body?.length ?? 0) > maxBodyBytes) return undefined;
+    const target = findDedupInsertTarget(step, decoded.params);
+    if (!target) return undefined;
+    // What `table` says holds for `origin` only: each writer is asked for itself (a failed lookup is asked again).
+    let origin = first;
+    let table = await dedupTables.lookUp(first, target);
+    return {
+      resends: 0,
+      /** Before an attempt on `choice`: what it says about the table, unless already known. */
+      async refresh(choice: NodeChoice): Promise<void> {
+        if (choice.node === origin.node && (table.deduplicates || table.reason !== 'unknown')) return;
+        table = await dedupTables.lookUp(choice, target);
+        origin = choice;
+      },
+      /** Rows whose values ClickHouse would compute anew (`VALUES (now())`) make the second attempt another block. */
+      isSafe: () =>
+        table.deduplicates &&
+        !callsNonDeterministicFunction(query.head.toString('latin1', dataStart, dataEnd)) &&
+        !(body && callsNonDeterministicFunction(body.toString('latin1'))),
+      /**
+       * The writer for the resend: one the balancer offers if it holds the same replicated table (ClickHouse keeps
+       * the block hashes per ZooKeeper path), else the writer of the failed attempt again, whenever it comes back.
+       */
+      async pickWriter(tried: readonly UpstreamNode[]): Promise<NodeChoice> {
+        const next = cluster.pick('writer', 'write', { exclude: tried });
+        if (next.node === origin.node || !table.deduplicates) return origin;
+        const there = await dedupTables.lookUp(next, target);
+        return there.deduplicates && there.zookeeperPath === table.zookeeperPath ? next : origin;
+      },
+    };
+  }
+
   function killQuery(choice: NodeChoice, queryId: string): void {
     metrics.killedQueries.inc({ reason: 'client-gone' });
     const sql = `KILL QUERY WHERE query_id = '${queryId.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -186,6 +315,7 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
     choice: NodeChoice,
     request: DecodedRequest,
     query: QueryHead,
+    rest: Buffer | Readable | null,
     isLast: boolean,
     signal: AbortSignal,
   ): Promise<{ ok: true; upstream: UpstreamResponse } | { ok: false; failure: UpstreamFailure }> {
@@ -195,14 +325,15 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
     if (step.database !== undefined) params.set('database', step.database);
     for (const [name, value] of step.settings) params.set(name, value);
 
-    const statementBytes = query.head.subarray(step.slice.start, isLast && query.rest ? undefined : step.slice.end);
+    const statementBytes = query.head.subarray(step.slice.start, isLast && rest ? undefined : step.slice.end);
     let body: Buffer | Readable | null = statementBytes;
     if (request.method === 'GET' || request.isBodyOpaque) {
       // GET keeps ClickHouse's own read-only semantics; opaque bodies need the query in the URL.
       params.set('query', statementBytes.toString('utf8'));
-      body = isLast && request.isBodyOpaque ? query.rest : null;
-    } else if (isLast && query.rest) {
-      body = Readable.from(concatStream(statementBytes, query.rest), { objectMode: false });
+      body = isLast && request.isBodyOpaque ? rest : null;
+    } else if (isLast && rest) {
+      // Held in memory: the very same bytes on every attempt, so ClickHouse forms the same blocks.
+      body = rest instanceof Readable ? Readable.from(concatStream(statementBytes, rest), { objectMode: false }) : Buffer.concat([statementBytes, rest]);
     }
 
     const headers = { ...request.forwardHeaders, ...backendUserHeaders(choice.credentials) };

@@ -12,6 +12,29 @@ export function isRetryableFailure(kind: UpstreamFailureKind, isRead: boolean): 
   return isRead && (kind === 'socket' || kind === 'timeout');
 }
 
+/**
+ * A write failure after which nobody knows whether ClickHouse applied it: the request may have reached the server
+ * (the connection broke or timed out after it was made, or failed in a way undici does not name). Only an INSERT
+ * that ClickHouse deduplicates may be sent again after one of these.
+ */
+export function isAmbiguousWriteFailure(kind: UpstreamFailureKind): boolean {
+  return kind === 'socket' || kind === 'timeout' || kind === 'other';
+}
+
+// UNKNOWN_STATUS_OF_INSERT: ClickHouse lost ZooKeeper while committing and says so ("client must retry");
+// KEEPER_EXCEPTION: a ZooKeeper operation failed, possibly after the commit.
+const ambiguousClickHouseCodes = new Set([319, 999]);
+
+/**
+ * A non-200 answer after which an INSERT may or may not have been applied: a 5xx that ClickHouse did not send
+ * (every ClickHouse response names its server: this one came from something in between), or ClickHouse's own
+ * "unknown status" errors. `code` is ClickHouse's error code when the body has one.
+ */
+export function isAmbiguousWriteResponse(status: number, sentByClickHouse: boolean, code: number | undefined): boolean {
+  if (!sentByClickHouse) return status >= 500;
+  return code !== undefined && ambiguousClickHouseCodes.has(code);
+}
+
 /** Turns an undici error into what the client is told and how the failure is counted. */
 export interface UpstreamFailure {
   kind: UpstreamFailureKind;

@@ -1,4 +1,4 @@
-import type { BackendCredentials, ClusterConfig } from '../config/config.js';
+import type { BackendCredentials, ClusterConfig, WriteRetryConfig } from '../config/config.js';
 import { createHttpProbe, createNodeHealth, startHealthMonitor, type CheckedNodeHealth } from './node-health.js';
 import { createUpstreamNode, type UpstreamNode, type UpstreamNodeHooks } from './upstream-node.js';
 
@@ -21,6 +21,8 @@ export interface UpstreamCluster {
   readonly readUser: string;
   /** Run a read refused by a replica for an unknown table or database again on a writer. */
   readonly retryUnknownTableOnWriter: boolean;
+  /** How writes are sent again: INSERT bodies kept for a deduplicated resend, the wait for a writer. */
+  readonly writeRetry: WriteRetryConfig;
   /**
    * Picks a node for a statement: the least loaded relative to its weight, ties in turn. `identity` is the
    * ClickHouse user it runs as, independent of the node: reads sent to a writer still run read-only.
@@ -64,6 +66,7 @@ export function createUpstreamCluster(config: ClusterConfig, hooks: UpstreamNode
     nodes: [...writers, ...readers],
     readUser: config.readUser.user,
     retryUnknownTableOnWriter: config.retryUnknownTableOnWriter,
+    writeRetry: config.writeRetry,
     pick(group, identity, options = {}) {
       const excluded = new Set(options.exclude ?? []);
       const now = Date.now();

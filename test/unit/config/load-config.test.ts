@@ -27,6 +27,7 @@ describe('config loader', () => {
     });
     expect(cluster?.readsFallbackToWriter).to.equal(true);
     expect(cluster?.retryUnknownTableOnWriter).to.equal(true);
+    expect(cluster?.writeRetry).to.deep.equal({ insertMaxBodyBytes: 1048576, waitMs: 10000 });
     expect(cluster?.health).to.deep.equal({
       enabled: true,
       intervalMs: 1000,
