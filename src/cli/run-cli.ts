@@ -6,7 +6,7 @@ import { runClassifyCommand } from './classify-command.js';
 
 const usage = `Usage:
   chgate serve --config FILE [--log-level debug|info|warn|error]
-                               run the proxy
+                               run the proxy (SIGHUP: reload FILE, SIGTERM: finish requests and stop)
   chgate classify [--jsonl]    read SQL on stdin, print how chgate classifies it
   chgate hash-password         read a password on stdin, print its SHA-256 for password_sha256_hex
 `;
@@ -50,6 +50,12 @@ async function serve(args: string[]): Promise<number> {
   const logger = createLogger(level);
   const config = await loadConfigFile(configPath);
   const running = await startChgate(config, { logger });
+  // SIGHUP re-reads the config file and applies what can change at runtime; a bad file is logged and ignored.
+  const reload = (): void => {
+    logger.info('reloading config', { path: configPath });
+    void running.reload(() => loadConfigFile(configPath));
+  };
+  process.on('SIGHUP', reload);
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       logger.info('stopping', { signal });
@@ -60,6 +66,7 @@ async function serve(args: string[]): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  process.off('SIGHUP', reload);
   return 0;
 }
 

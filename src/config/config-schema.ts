@@ -27,6 +27,15 @@ const poolSchema = z
     connections_per_node: z.number().int().min(1).max(4096).default(16),
     // ClickHouse closes idle keep-alive sockets after 3 s; closing ours first avoids writing into a dying socket.
     keep_alive_timeout_ms: z.number().int().min(100).max(600_000).default(2_000),
+    // A server that announces its idle timeout (ClickHouse's `Keep-Alive: timeout=3`) has our idle sockets closed
+    // this long before it: min(announced - margin, keep_alive_timeout_ms). At or above the announced timeout, a
+    // socket of that server is never reused.
+    keep_alive_margin_ms: z.number().int().min(0).max(60_000).default(1_000),
+    // Requests that wait for a connection when all connections_per_node are busy; one more is refused at once
+    // with TOO_MANY_SIMULTANEOUS_QUERIES (code 202, HTTP 503). 0: no waiting.
+    max_queue: z.number().int().min(0).max(1_000_000).default(256),
+    // Longest wait in that queue; then the request is refused the same way.
+    queue_timeout_ms: z.number().int().min(1).max(600_000).default(5_000),
     connect_timeout_ms: z.number().int().min(100).max(600_000).default(3_000),
     headers_timeout_ms: z.number().int().min(0).default(600_000),
     // The same, for reads only (absent: headers_timeout_ms). A read that times out is retried once on another

@@ -16,6 +16,11 @@ export interface NodeConfig {
 export interface PoolConfig {
   connectionsPerNode: number;
   keepAliveTimeoutMs: number;
+  /** Idle sockets close this long before the idle timeout the server announces. */
+  keepAliveMarginMs: number;
+  /** Requests that may wait for a busy node's connection; beyond that they are refused. */
+  maxQueue: number;
+  queueTimeoutMs: number;
   connectTimeoutMs: number;
   headersTimeoutMs: number;
   /** For reads: a timeout here is retried on another node. */

@@ -100,6 +100,9 @@ function buildConfig(file: ConfigFile, source: string): Config {
       pool: {
         connectionsPerNode: cluster.pool.connections_per_node,
         keepAliveTimeoutMs: cluster.pool.keep_alive_timeout_ms,
+        keepAliveMarginMs: cluster.pool.keep_alive_margin_ms,
+        maxQueue: cluster.pool.max_queue,
+        queueTimeoutMs: cluster.pool.queue_timeout_ms,
         connectTimeoutMs: cluster.pool.connect_timeout_ms,
         headersTimeoutMs: cluster.pool.headers_timeout_ms,
         readHeadersTimeoutMs: cluster.pool.read_headers_timeout_ms ?? cluster.pool.headers_timeout_ms,

@@ -14,6 +14,10 @@ export interface Metrics {
   upstreamHealthTransitions: Counter<'node' | 'to'>;
   upstreamConnectionsOpened: Counter<'node'>;
   upstreamConnectionsOpen: Gauge<'node'>;
+  upstreamQueueLength: Gauge<'node'>;
+  upstreamQueueRejected: Counter<'node' | 'reason'>;
+  upstreamStaleSocketRetries: Counter<'node'>;
+  configReloads: Counter<'result'>;
   errors: Counter<'error'>;
   cacheRequests: Counter<'user' | 'result' | 'reason'>;
   cacheStores: Counter;
@@ -46,6 +50,10 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
     killedQueries: new Counter({ name: 'chgate_killed_queries_total', help: 'Queries chgate killed on ClickHouse (KILL QUERY), by reason.', labelNames: ['reason'], registers }),
     upstreamConnectionsOpened: new Counter({ name: 'chgate_upstream_connections_opened_total', help: 'TCP connections opened to ClickHouse nodes.', labelNames: ['node'], registers }),
     upstreamConnectionsOpen: new Gauge({ name: 'chgate_upstream_connections_open', help: 'TCP connections to ClickHouse nodes open now.', labelNames: ['node'], registers }),
+    upstreamQueueLength: new Gauge({ name: 'chgate_upstream_queue_length', help: 'Requests waiting for a free connection to a node (all connections_per_node busy).', labelNames: ['node'], registers }),
+    upstreamQueueRejected: new Counter({ name: 'chgate_upstream_queue_rejected_total', help: 'Requests refused with TOO_MANY_SIMULTANEOUS_QUERIES, by node and reason (full: max_queue reached, timeout: waited queue_timeout_ms).', labelNames: ['node', 'reason'], registers }),
+    upstreamStaleSocketRetries: new Counter({ name: 'chgate_upstream_stale_socket_retries_total', help: 'Requests sent again at once because a reused keep-alive socket broke before any response byte.', labelNames: ['node'], registers }),
+    configReloads: new Counter({ name: 'chgate_config_reloads_total', help: 'Config reloads (SIGHUP), by result (success, failure: the running config stays).', labelNames: ['result'], registers }),
     errors: new Counter({ name: 'chgate_errors_total', help: 'Errors chgate answered itself, by ClickHouse error name.', labelNames: ['error'], registers }),
     cacheRequests: new Counter({ name: 'chgate_cache_requests_total', help: 'Requests by cache result (hit, miss, bypass) and bypass reason, per proxy user.', labelNames: ['user', 'result', 'reason'], registers }),
     cacheStores: new Counter({ name: 'chgate_cache_stores_total', help: 'Responses stored in the cache.', registers }),

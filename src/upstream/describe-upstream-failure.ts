@@ -1,6 +1,6 @@
 import { ChgateError } from '../errors/error-catalogue.js';
 
-export type UpstreamFailureKind = 'connect' | 'timeout' | 'socket' | 'aborted' | 'other';
+export type UpstreamFailureKind = 'connect' | 'timeout' | 'socket' | 'aborted' | 'overload' | 'other';
 
 /**
  * Which failures may be sent again. A read changes nothing, so any failure before a response byte reached the
@@ -45,10 +45,13 @@ export function describeUpstreamFailure(error: unknown, node: string): UpstreamF
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
   const name = typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';
   const detail = error instanceof Error ? error.message : String(error);
+  // The node's wait queue refused it (TOO_MANY_SIMULTANEOUS_QUERIES): already in ClickHouse's format, never sent.
+  if (error instanceof ChgateError) return { kind: 'overload', error };
   if (name === 'AbortError' || code === 'UND_ERR_ABORTED') {
     return { kind: 'aborted', error: new ChgateError('NETWORK_ERROR', 'client closed the connection', { cause: error }) };
   }
-  if (code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND') {
+  // CHGATE_NODE_CLOSED: the node left the config (SIGHUP) after it was picked; nothing was sent.
+  if (code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND' || code === 'CHGATE_NODE_CLOSED') {
     return {
       kind: 'connect',
       error: new ChgateError('ALL_CONNECTION_TRIES_FAILED', `cannot connect to ClickHouse node ${node}: ${detail}`, { cause: error }),

@@ -1,6 +1,6 @@
-import type { BackendCredentials, ClusterConfig, WriteRetryConfig } from '../config/config.js';
+import type { BackendCredentials, ClusterConfig, NodeConfig, WriteRetryConfig } from '../config/config.js';
 import { createHttpProbe, createNodeHealth, startHealthMonitor, type CheckedNodeHealth } from './node-health.js';
-import { createUpstreamNode, type UpstreamNode, type UpstreamNodeHooks } from './upstream-node.js';
+import { createUpstreamNode, type NodeRole, type UpstreamNode, type UpstreamNodeHooks } from './upstream-node.js';
 
 export type NodeGroup = 'writer' | 'reader';
 
@@ -14,8 +14,23 @@ export interface PickOptions {
   exclude?: readonly UpstreamNode[];
 }
 
+/** What a reconfiguration did, by node name. A node whose settings changed is both removed and added. */
+export interface NodeChanges {
+  added: string[];
+  removed: string[];
+  kept: string[];
+}
+
+export interface UpstreamClusterHooks extends UpstreamNodeHooks {
+  /** A node joined (at start or on reload): its health state is known from now on. */
+  onNodeAdded?(node: UpstreamNode): void;
+  /** A removed node finished its last request and closed its connections. */
+  onNodeClosed?(node: UpstreamNode): void;
+}
+
 export interface UpstreamCluster {
   readonly name: string;
+  /** The nodes picks choose from now (a reload may change them). */
   readonly nodes: readonly UpstreamNode[];
   /** The ClickHouse user reads run as: part of every cache key. */
   readonly readUser: string;
@@ -28,61 +43,142 @@ export interface UpstreamCluster {
    * ClickHouse user it runs as, independent of the node: reads sent to a writer still run read-only.
    */
   pick(group: NodeGroup, identity: 'read' | 'write', options?: PickOptions): NodeChoice;
+  /**
+   * Applies a new config of this cluster without dropping a request: unchanged nodes keep their pool and health,
+   * new ones start, removed ones get no new picks and close once their last request has finished.
+   */
+  reconfigure(config: ClusterConfig): NodeChanges;
+  /** Stops the cluster: requests in flight finish, then every pool closes. */
   close(): Promise<void>;
 }
 
-export function createUpstreamCluster(config: ClusterConfig, hooks: UpstreamNodeHooks = {}): UpstreamCluster {
-  const healthOf = (name: string, role: 'writer' | 'reader'): CheckedNodeHealth | undefined => {
-    if (!config.health.enabled) return undefined;
-    const { health } = config;
-    return createNodeHealth(name, {
-      timeoutMs: health.timeoutMs,
-      consecutiveFailures: health.consecutiveFailures,
-      healthyChecksToReturn: health.healthyChecksToReturn,
-      recoveryMs: health.recoveryMs,
-      // Only replicas are held to the lag limit: the writer has every write.
-      maxReplicaLagSeconds: role === 'reader' ? health.maxReplicaLagSeconds : undefined,
-      onStateChange: (node, from, to, reason) => hooks.onHealthChange?.(node, from, to, reason),
-    });
-  };
-  const writers = config.writers.map((node) => createUpstreamNode(node, 'writer', config.pool, hooks, healthOf(node.name, 'writer')));
-  const readers = config.readers.map((node) => createUpstreamNode(node, 'reader', config.pool, hooks, healthOf(node.name, 'reader')));
-  const monitor = config.health.enabled
-    ? startHealthMonitor(
-        [...writers, ...readers].map((node) => ({
-          name: node.name,
-          health: node.health as CheckedNodeHealth,
-          probe: createHttpProbe(node.url, node.role === 'writer' ? config.writeUser : config.readUser, config.health.timeoutMs),
-        })),
-        { intervalMs: config.health.intervalMs },
-      )
-    : undefined;
-  // With no replicas configured the writers serve reads, still as the read-only user.
-  const readPool = readers.length > 0 ? readers : writers;
+/** A removed node stays open this long after its last request, for statements that picked it just before. */
+export const REMOVED_NODE_GRACE_MS = 1_000;
+
+interface LiveNode {
+  node: UpstreamNode;
+  /** Everything that, changed, needs a new node object (pool, health, probe user). */
+  key: string;
+  stopMonitor(): void;
+}
+
+export function createUpstreamCluster(initial: ClusterConfig, hooks: UpstreamClusterHooks = {}): UpstreamCluster {
+  let config = initial;
+  let writers: LiveNode[] = [];
+  let readers: LiveNode[] = [];
+  const retiring = new Map<UpstreamNode, Promise<void>>();
   const turns = { writer: 0, reader: 0 };
+  let closed = false;
+
+  const nodeKey = (node: NodeConfig, role: NodeRole, cluster: ClusterConfig): string =>
+    JSON.stringify([node, role, cluster.pool, cluster.health, role === 'writer' ? cluster.writeUser : cluster.readUser]);
+
+  const startNode = (nodeConfig: NodeConfig, role: NodeRole, cluster: ClusterConfig): LiveNode => {
+    const { health } = cluster;
+    const checked: CheckedNodeHealth | undefined = health.enabled
+      ? createNodeHealth(nodeConfig.name, {
+          timeoutMs: health.timeoutMs,
+          consecutiveFailures: health.consecutiveFailures,
+          healthyChecksToReturn: health.healthyChecksToReturn,
+          recoveryMs: health.recoveryMs,
+          // Only replicas are held to the lag limit: the writer has every write.
+          maxReplicaLagSeconds: role === 'reader' ? health.maxReplicaLagSeconds : undefined,
+          onStateChange: (node, from, to, reason) => hooks.onHealthChange?.(node, from, to, reason),
+        })
+      : undefined;
+    const node = createUpstreamNode(nodeConfig, role, cluster.pool, hooks, checked);
+    // One monitor per node, so a node can join or leave without touching the others' checks.
+    const monitor = checked
+      ? startHealthMonitor(
+          [{ name: node.name, health: checked, probe: createHttpProbe(node.url, role === 'writer' ? cluster.writeUser : cluster.readUser, health.timeoutMs) }],
+          { intervalMs: health.intervalMs },
+        )
+      : undefined;
+    hooks.onNodeAdded?.(node);
+    return { node, key: nodeKey(nodeConfig, role, cluster), stopMonitor: () => monitor?.stop() };
+  };
+
+  const retire = (live: LiveNode): void => {
+    live.stopMonitor();
+    const done = live.node
+      .drain(REMOVED_NODE_GRACE_MS)
+      .then(() => hooks.onNodeClosed?.(live.node))
+      .finally(() => retiring.delete(live.node));
+    retiring.set(live.node, done);
+  };
+
+  const apply = (next: ClusterConfig): NodeChanges => {
+    const changes: NodeChanges = { added: [], removed: [], kept: [] };
+    const current = new Map([...writers, ...readers].map((live) => [live.key, live]));
+    const build = (nodes: readonly NodeConfig[], role: NodeRole): LiveNode[] =>
+      nodes.map((nodeConfig) => {
+        const key = nodeKey(nodeConfig, role, next);
+        const existing = current.get(key);
+        if (existing) {
+          current.delete(key);
+          changes.kept.push(nodeConfig.name);
+          return existing;
+        }
+        changes.added.push(nodeConfig.name);
+        return startNode(nodeConfig, role, next);
+      });
+    const nextWriters = build(next.writers, 'writer');
+    const nextReaders = build(next.readers, 'reader');
+    // Swapped in one step: a pick sees either the old node set or the new one.
+    writers = nextWriters;
+    readers = nextReaders;
+    config = next;
+    for (const live of current.values()) {
+      changes.removed.push(live.node.name);
+      retire(live);
+    }
+    return changes;
+  };
+  apply(initial);
+
+  const nodesOf = (lives: readonly LiveNode[]): UpstreamNode[] => lives.map((live) => live.node);
 
   return {
-    name: config.name,
-    nodes: [...writers, ...readers],
-    readUser: config.readUser.user,
-    retryUnknownTableOnWriter: config.retryUnknownTableOnWriter,
-    writeRetry: config.writeRetry,
+    name: initial.name,
+    get nodes() {
+      return [...nodesOf(writers), ...nodesOf(readers)];
+    },
+    get readUser() {
+      return config.readUser.user;
+    },
+    get retryUnknownTableOnWriter() {
+      return config.retryUnknownTableOnWriter;
+    },
+    get writeRetry() {
+      return config.writeRetry;
+    },
     pick(group, identity, options = {}) {
+      const writerNodes = nodesOf(writers);
+      // With no replicas configured the writers serve reads, still as the read-only user.
+      const readPool = readers.length > 0 ? nodesOf(readers) : writerNodes;
       const excluded = new Set(options.exclude ?? []);
       const now = Date.now();
       const untried = (nodes: readonly UpstreamNode[]) =>
         nodes.filter((node) => !excluded.has(node) && (node.health?.isAvailable(now) ?? true));
-      let candidates = untried(group === 'writer' ? writers : readPool);
+      let candidates = untried(group === 'writer' ? writerNodes : readPool);
       // A read with every reader tried goes to a writer (as the read-only user) when the config allows it.
-      if (candidates.length === 0 && group === 'reader' && config.readsFallbackToWriter) candidates = untried(writers);
+      if (candidates.length === 0 && group === 'reader' && config.readsFallbackToWriter) candidates = untried(writerNodes);
       // Nothing healthy and untried: any node of the group rather than no answer (health can be wrong).
-      if (candidates.length === 0) candidates = group === 'writer' ? writers : readPool;
+      if (candidates.length === 0) candidates = group === 'writer' ? writerNodes : readPool;
       const node = pickLeastLoaded(candidates, turns[group]++);
       return { node, credentials: identity === 'write' ? config.writeUser : config.readUser };
     },
+    reconfigure(next) {
+      if (closed) throw new Error(`cluster ${initial.name} is closed`);
+      return apply(next);
+    },
     async close() {
-      monitor?.stop();
-      await Promise.all([...writers, ...readers].map((node) => node.close()));
+      closed = true;
+      const lives = [...writers, ...readers];
+      for (const live of lives) live.stopMonitor();
+      // Removed nodes still draining close now too (their requests in flight still finish).
+      const draining = [...retiring.keys()].map((node) => node.close());
+      await Promise.all([...lives.map((live) => live.node.close()), ...draining, ...retiring.values()]);
     },
   };
 }

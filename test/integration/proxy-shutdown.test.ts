@@ -43,6 +43,68 @@ describe('graceful shutdown', function () {
     }
   });
 
+  it('under continuous load: requests in flight at SIGTERM complete, new connections are refused, exit 0', async () => {
+    const chgate = await spawnChgate(cluster, TEST_BASE_PORT + 94);
+    const clients = 8;
+    const client = new Pool(chgate.url, { connections: clients });
+    interface Sent {
+      startedAt: number;
+      endedAt: number;
+      outcome: string;
+    }
+    const sent: Sent[] = [];
+    let signalledAt = Infinity;
+    // Each client sends back to back until its connection is refused; statements take 0-600 ms, so some are
+    // always in flight.
+    const loops = Array.from({ length: clients }, async (_, client_) => {
+      for (let i = 0; Date.now() < signalledAt + 10_000; i++) {
+        const startedAt = Date.now();
+        const expected = `${client_}\t${i}\n`;
+        let outcome: string;
+        try {
+          const response = await client.request({ method: 'POST', path: '/', body: `SELECT ${client_}, ${i} FROM system.one WHERE sleep(${((i + client_) % 4) * 0.2}) = 0` });
+          const body = await response.body.text();
+          outcome = response.statusCode === 200 && body === expected ? 'ok' : `HTTP ${response.statusCode}: ${body.slice(0, 200)}`;
+        } catch (error) {
+          outcome = (error as { code?: string }).code ?? String(error);
+        }
+        sent.push({ startedAt, endedAt: Date.now(), outcome });
+        if (outcome === 'ECONNREFUSED') return;
+      }
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const exited = new Promise<number | null>((resolve) => chgate.child.once('exit', (code) => resolve(code)));
+      signalledAt = Date.now();
+      chgate.child.kill('SIGTERM');
+      expect(await exited).to.equal(0);
+      const exitedAt = Date.now();
+      await Promise.all(loops);
+      // In flight at the signal: sent at least 100 ms before it (so chgate had read the request) and not yet answered.
+      const inFlight = sent.filter((each) => each.startedAt < signalledAt - 100 && each.endedAt >= signalledAt);
+      const racing = sent.filter((each) => each.startedAt >= signalledAt - 100 && each.startedAt < signalledAt);
+      const later = sent.filter((each) => each.startedAt >= signalledAt);
+      const tally = (list: Sent[]) => JSON.stringify(list.reduce<Record<string, number>>((all, each) => ({ ...all, [each.outcome]: (all[each.outcome] ?? 0) + 1 }), {}));
+      console.error(
+        `      ${sent.length} requests; in flight at SIGTERM ${tally(inFlight)}; sent within 100 ms before it ${tally(racing)}; ` +
+          `after it ${tally(later)}; exited ${exitedAt - signalledAt} ms after SIGTERM`,
+      );
+      expect(sent.filter((each) => each.endedAt < signalledAt).every((each) => each.outcome === 'ok')).to.equal(true);
+      expect(inFlight.length).to.be.at.least(1);
+      expect(inFlight.filter((each) => each.outcome !== 'ok')).to.deep.equal([]);
+      // Whatever came after the signal was either still served (on a connection chgate had not closed yet) or
+      // refused; chgate never answered with an error of its own.
+      expect(later.filter((each) => each.outcome.startsWith('HTTP'))).to.deep.equal([]);
+      expect(later.some((each) => each.outcome === 'ECONNREFUSED')).to.equal(true);
+      expect(exitedAt - signalledAt).to.be.below(3_000);
+    } finally {
+      signalledAt = Math.min(signalledAt, Date.now());
+      await Promise.all(loops);
+      await client.close();
+      await chgate.stop();
+    }
+  });
+
   it('cuts what is still running at server.shutdown_timeout_ms and exits 0', async () => {
     const chgate = await spawnChgate(cluster, TEST_BASE_PORT + 93, {
       editConfig: (yaml) => yaml.replace('server:\n', 'server:\n  shutdown_timeout_ms: 500\n'),

@@ -20,6 +20,9 @@ describe('config loader', () => {
     expect(cluster?.pool).to.deep.equal({
       connectionsPerNode: 16,
       keepAliveTimeoutMs: 2000,
+      keepAliveMarginMs: 1000,
+      maxQueue: 256,
+      queueTimeoutMs: 5000,
       connectTimeoutMs: 3000,
       headersTimeoutMs: 600000,
       readHeadersTimeoutMs: 60000,

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { pickLeastLoaded } from '../../../src/upstream/upstream-cluster.js';
+import type { ClusterConfig } from '../../../src/config/config.js';
+import { parseConfigText } from '../../../src/config/load-config.js';
+import { REMOVED_NODE_GRACE_MS, createUpstreamCluster, pickLeastLoaded } from '../../../src/upstream/upstream-cluster.js';
 import type { UpstreamNode } from '../../../src/upstream/upstream-node.js';
 
 function fakeNode(name: string, inFlight: number, weight = 1): UpstreamNode {
@@ -11,8 +13,10 @@ function fakeNode(name: string, inFlight: number, weight = 1): UpstreamNode {
     health: undefined,
     readHeadersTimeoutMs: 1000,
     inFlight: () => inFlight,
+    queued: () => 0,
     connectionStats: () => ({ opened: 0, open: 0, peakOpen: 0 }),
     request: () => Promise.reject(new Error('not used')),
+    drain: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };
 }
@@ -32,5 +36,71 @@ describe('pickLeastLoaded', () => {
   });
   it('refuses an empty list', () => {
     expect(() => pickLeastLoaded([], 0)).to.throw();
+  });
+});
+
+describe('createUpstreamCluster: reconfigure', () => {
+  const node = (name: string, port: number) => `{ name: ${name}, url: "http://127.0.0.1:${port}" }`;
+  // Through the loader, so every default is filled in. Health off: nothing here connects anywhere.
+  const clusterConfig = (readers: string[], readUser = 'reader', connections = 2): ClusterConfig =>
+    parseConfigText(
+      `clusters:
+  local:
+    write_user: { user: writer }
+    read_user: { user: ${readUser} }
+    writers: [${node('writer', 1)}]
+    readers: [${readers.join(', ')}]
+    pool: { connections_per_node: ${connections} }
+    health: { enabled: false }
+users:
+  default: { cluster: local }
+`,
+      {},
+    ).clusters.get('local') as ClusterConfig;
+
+  it('keeps unchanged nodes, starts new ones, drains and closes removed ones', async () => {
+    const closed: string[] = [];
+    const added: string[] = [];
+    const cluster = createUpstreamCluster(clusterConfig([node('replica1', 2)]), {
+      onNodeAdded: (each) => added.push(each.name),
+      onNodeClosed: (each) => closed.push(each.name),
+    });
+    try {
+      const [writer, replica1] = cluster.nodes;
+      expect(added).to.deep.equal(['writer', 'replica1']);
+      const changes = cluster.reconfigure(clusterConfig([node('replica2', 3)]));
+      expect(changes).to.deep.equal({ added: ['replica2'], removed: ['replica1'], kept: ['writer'] });
+      expect(cluster.nodes[0]).to.equal(writer);
+      expect(cluster.nodes.map((each) => each.name)).to.deep.equal(['writer', 'replica2']);
+      for (let turn = 0; turn < 4; turn++) expect(cluster.pick('reader', 'read').node.name).to.equal('replica2');
+      // The removed node closes after its grace period, with nothing in flight.
+      expect(closed).to.deep.equal([]);
+      await new Promise((resolve) => setTimeout(resolve, REMOVED_NODE_GRACE_MS + 300));
+      expect(closed).to.deep.equal(['replica1']);
+      const error = await replica1!.request({ method: 'GET', path: '/', headers: {}, body: null }).catch((caught: unknown) => caught);
+      expect(error).to.have.property('code', 'CHGATE_NODE_CLOSED');
+    } finally {
+      await cluster.close();
+    }
+  });
+
+  it('replaces a node whose URL or pool changed, and applies the new read user at once', async () => {
+    const cluster = createUpstreamCluster(clusterConfig([node('replica1', 2)]));
+    try {
+      const before = cluster.nodes[1];
+      const moved = cluster.reconfigure(clusterConfig([node('replica1', 4)], 'reader2'));
+      expect(moved).to.deep.equal({ added: ['replica1'], removed: ['replica1'], kept: ['writer'] });
+      expect(cluster.nodes[1]).to.not.equal(before);
+      expect(cluster.nodes[1]?.url).to.equal('http://127.0.0.1:4');
+      expect(cluster.readUser).to.equal('reader2');
+      expect(cluster.pick('reader', 'read').credentials.user).to.equal('reader2');
+      const resized = cluster.reconfigure(clusterConfig([node('replica1', 4)], 'reader2', 3));
+      expect(resized.removed).to.deep.equal(['writer', 'replica1']);
+    } finally {
+      // Closes the removed nodes at once too, without waiting for their grace period.
+      const startedAt = Date.now();
+      await cluster.close();
+      expect(Date.now() - startedAt).to.be.below(REMOVED_NODE_GRACE_MS);
+    }
   });
 });

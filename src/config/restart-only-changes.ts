@@ -1,0 +1,14 @@
+import type { Config } from './config.js';
+
+/**
+ * The keys a reload (SIGHUP) cannot apply to a running chgate, by their YAML names: the listener is bound and the
+ * cache store is open. Everything else (clusters and their nodes, pools, health, users) is applied at once.
+ */
+export function findRestartOnlyChanges(running: Config, next: Config): string[] {
+  const changed: string[] = [];
+  if (running.server.listenHost !== next.server.listenHost) changed.push('server.listen_host');
+  if (running.server.listenPort !== next.server.listenPort) changed.push('server.listen_port');
+  if (running.server.maxQueryHeadBytes !== next.server.maxQueryHeadBytes) changed.push('server.max_query_head_bytes');
+  if (JSON.stringify(running.cache) !== JSON.stringify(next.cache)) changed.push('cache');
+  return changed;
+}
