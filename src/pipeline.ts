@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import type { Authenticator, AuthenticatedUser } from './auth/create-authenticator.js';
 import type { CacheFill, CacheLookup, QueryCache } from './cache/create-query-cache.js';
 import { ChgateError, toChgateError } from './errors/error-catalogue.js';
 import { createStatementRunner } from './execute/run-statements.js';
+import { createHitFastPath, type FastPathOutcome } from './hit-fast-path.js';
 import type { Logger } from './log/create-logger.js';
 import type { Metrics } from './metrics/create-metrics.js';
 import { createClientResponse, type ClientResponse } from './response/client-response.js';
@@ -29,18 +31,25 @@ export interface PipelineDependencies {
   sessions: { registry: SessionRegistry; config: SessionsConfig };
 }
 
+/** Bodies the hit fast path reads whole before deciding: a dashboard's SELECT, not INSERT data. */
+const fastPathMaxBodyBytes = 64 * 1024;
+
 /** One ClickHouse HTTP query request, top to bottom: decode → auth → sql → routing → cache → upstream → response. */
 export function createPipeline(deps: PipelineDependencies) {
   const { cache, metrics } = deps;
   const runner = createStatementRunner(deps);
+  const fastPath = cache && createHitFastPath({ ...deps, cache, maxBodyBytes: Math.min(fastPathMaxBodyBytes, deps.maxQueryHeadBytes) });
 
   return async function handleQuery(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const startedAt = performance.now();
+    const early: FastPathOutcome | undefined = fastPath && (await fastPath.tryServe(request, response, url, startedAt));
+    if (early?.served) return;
     const output = createClientResponse(response);
     let userName = 'unauthenticated';
     let fill: CacheFill | undefined;
     let session: HttpSession | undefined;
     try {
+      if (early?.readError) throw early.readError;
       const decoded = decodeRequest(request, url);
       output.setHeader('x-clickhouse-query-id', decoded.queryId);
       const user = deps.authenticator.authenticate(decoded.credentials, request.socket.remoteAddress ?? '');
@@ -49,7 +58,7 @@ export function createPipeline(deps: PipelineDependencies) {
       // session_id: locked until the response ends, as ClickHouse does; chgate holds its SET / USE state.
       session = openHttpSession(deps.sessions.registry, deps.sessions.config, user.name, decoded.params);
 
-      const query = await readRequestQuery(request, decoded, deps.maxQueryHeadBytes);
+      const query = await readRequestQuery(request, decoded, deps.maxQueryHeadBytes, early?.body);
       const plan = planRequest(query.head, query.rest === null || decoded.isBodyOpaque, deps.classifier, {
         session: session?.start,
         database: decoded.params.get('database') ?? undefined,
@@ -64,6 +73,11 @@ export function createPipeline(deps: PipelineDependencies) {
       if (lookup?.mode === 'use' && cache) {
         const acquired = await cache.acquire(lookup);
         if (acquired.kind === 'hit') {
+          // Seen twice: worth remembering for the fast path (a one-off query never takes room there).
+          if (early?.signature !== undefined) {
+            const statementType = (plan[0] as PlannedStatement).classification.type;
+            fastPath?.remember(early.signature, lookup.fastHit, { userName: user.name, statementType, cluster: cluster.name, backendUser: cluster.readUser });
+          }
           metrics.cacheRequests.inc({ user: user.name, result: 'hit', reason: '' });
           output.setHeader('x-chgate-upstream', 'cache');
           output.setHeader('x-cache', 'HIT');
@@ -139,13 +153,14 @@ export function createPipeline(deps: PipelineDependencies) {
 }
 
 
-async function readRequestQuery(request: IncomingMessage, decoded: DecodedRequest, limit: number): Promise<QueryHead> {
+/** `preread`: the whole body, when the fast path has read it already. */
+async function readRequestQuery(request: IncomingMessage, decoded: DecodedRequest, limit: number, preread: Buffer | undefined): Promise<QueryHead> {
   if (decoded.method === 'GET') {
     request.resume();
     if (decoded.urlQuery === undefined) throw new ChgateError('SYNTAX_ERROR', 'Empty query');
     return readQueryHead(decoded.urlQuery, null, limit);
   }
-  const body = decodeBodyStream(request);
+  const body = preread ? Readable.from([preread], { objectMode: false }) : decodeBodyStream(request);
   if (decoded.isBodyOpaque) {
     if (decoded.urlQuery === undefined) throw new ChgateError('BAD_ARGUMENTS', 'decompress=1 needs the query in the query URL parameter');
     const head = await readQueryHead(decoded.urlQuery, null, limit);

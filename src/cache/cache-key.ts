@@ -91,6 +91,11 @@ const keyLayoutVersion = 'chgate-cache-key-v1';
  * in the URL does not matter, while repeated names keep their relative order (ClickHouse takes one of them).
  */
 export function buildCacheKey(input: CacheKeyInput): string {
+  return finishCacheKey(cacheKeyPrefix(input), input.versions, input.ttlMs);
+}
+
+/** The encoded fields that stay the same while table versions change: computed once per distinct request. */
+export function cacheKeyPrefix(input: Omit<CacheKeyInput, 'versions' | 'ttlMs'>): string {
   const params: Array<readonly [string, string]> = [];
   for (const pair of input.params) if (isParamInKey(pair[0])) params.push(pair);
   params.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -106,12 +111,20 @@ export function buildCacheKey(input: CacheKeyInput): string {
     String(params.length),
   ];
   for (const [name, value] of params) fields.push(name, value);
-  fields.push(String(input.versions.epoch), String(input.versions.scopes.length));
-  for (const [scope, version] of input.versions.scopes) fields.push(scope, String(version));
-  // Last, after the length-prefixed list: still unambiguous, and keys without a rule TTL keep their old value.
-  if (input.ttlMs !== undefined) fields.push(`ttl:${input.ttlMs}`);
+  return encodeFields(fields);
+}
 
+/** The key: the prefix, then the versions and the rule TTL, hashed. */
+export function finishCacheKey(prefix: string, versions: TableVersionSnapshot, ttlMs: number | undefined): string {
+  const fields = [String(versions.epoch), String(versions.scopes.length)];
+  for (const [scope, version] of versions.scopes) fields.push(scope, String(version));
+  // Last, after the length-prefixed list: still unambiguous, and keys without a rule TTL keep their old value.
+  if (ttlMs !== undefined) fields.push(`ttl:${ttlMs}`);
+  return createHash('sha256').update(prefix + encodeFields(fields)).digest('hex');
+}
+
+function encodeFields(fields: readonly string[]): string {
   let encoded = '';
   for (const field of fields) encoded += `${Buffer.byteLength(field)}:${field}`;
-  return createHash('sha256').update(encoded).digest('hex');
+  return encoded;
 }

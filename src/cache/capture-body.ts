@@ -16,8 +16,12 @@ export type NotStoredReason =
   | 'encoding'
   /** The read was in the replica-lag window but did not run on the writer. */
   | 'not-from-writer'
+  /** A replica served it whose last lag reading does not show it has the latest write to a table read. */
+  | 'replica-behind'
   /** The caller gave up on the response (an error before the end). */
-  | 'abandoned';
+  | 'abandoned'
+  /** Kept in the memory tier only: the persistent tier had too many writes queued (a burst of misses). */
+  | 'write-queue-full';
 
 /**
  * The tee: the pipeline writes each upstream chunk to its client and pushes it here. Chunks are kept (not copied)

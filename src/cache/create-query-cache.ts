@@ -2,7 +2,7 @@ import type { StatementClassification } from '../sql/types.js';
 import { createBodyCapture, whyNotStorable, type FinishedResponse, type NotStoredReason } from './capture-body.js';
 import { cacheScopeOf, findCacheConfigProblems, type CacheConfig, type CacheRule } from './cache-config.js';
 import { ageSeconds, entryBytes, storableHeaders, type CacheEntry, type StoreOperation } from './cache-entry.js';
-import { buildCacheKey } from './cache-key.js';
+import { cacheKeyPrefix, finishCacheKey } from './cache-key.js';
 import { compileCacheRules, findCacheRule } from './cache-rules.js';
 import {
   decideCaching,
@@ -17,7 +17,7 @@ import { createMutationTracker } from './mutation-tracker.js';
 import { createRecentWrites } from './recent-writes.js';
 import { effectiveDatabase, resolveTableName, resolveTableNames } from '../sql/resolve-table.js';
 import { createSingleFlight } from './single-flight.js';
-import type { InvalidationCause } from './table-versions.js';
+import { peekScopesOf, snapshotFromPeek, type InvalidationCause } from './table-versions.js';
 
 /** What the cache needs to know about a request, beyond its statements. */
 export interface CacheRequest {
@@ -50,11 +50,28 @@ export type CacheLookup =
       ttlMs: number;
       /** The name of the `cache.rules` entry that matched, if any. */
       rule?: string;
+      /** What `tryFastHit` needs to find this read's entry again without classifying or deciding anew. */
+      fastHit: FastHitTemplate;
     }
   /** Go upstream as usual, no caching. When readFromWriter, prefer the writer (read-your-writes). */
   | { mode: 'bypass'; reason: BypassReason; readFromWriter: boolean };
 
 export type CacheUse = Extract<CacheLookup, { mode: 'use' }>;
+
+/**
+ * The parts of a cacheable read's key that do not change from one request to the next: everything but the table
+ * versions. Mutable only by the cache, which remembers the last key built from it so that, while no table it
+ * reads is written, a repeated request costs no hashing.
+ */
+export interface FastHitTemplate {
+  readonly keyPrefix: string;
+  /** peekScopesOf(tables): the epoch, then each table and its database. */
+  readonly scopes: readonly string[];
+  readonly tables: readonly string[];
+  readonly ruleTtlMs: number | undefined;
+  lastVersions: number[] | undefined;
+  lastKey: string | undefined;
+}
 
 export type HitSource = HitTier | 'flight';
 
@@ -72,9 +89,16 @@ export interface CacheFill {
   /** leader: identical concurrent misses wait for this one; alone: a follower whose leader stored nothing. */
   role: 'leader' | 'alone';
   push(chunk: Buffer): void;
-  finish(response: FinishedResponse & { servedByWriter: boolean }): Promise<FillOutcome>;
+  finish(response: FinishedResponse & ServedBy): Promise<FillOutcome>;
   /** Idempotent; also safe after finish. Lets the followers go upstream at once. */
   abandon(): void;
+}
+
+/** Which node answered a fill: a replica's answer is stored only if it is known to have the reads' last writes. */
+export interface ServedBy {
+  servedByWriter: boolean;
+  /** The replica's NodeHealth.caughtUpToMs(); undefined when lag is not measured (then the window alone decides). */
+  replicaCaughtUpToMs?: number | undefined;
 }
 
 export type FillOutcome = { stored: true; bytes: number } | { stored: false; reason: NotStoredReason };
@@ -115,6 +139,12 @@ export interface QueryCache {
    * resolves once the persistent tier has the entry: it need not hold up the client's response.
    */
   acquire(lookup: CacheUse): Promise<CacheHit | CacheFill>;
+  /**
+   * Synchronous: a hit in the memory tier for a read `lookup` accepted earlier, when nothing since then needs a
+   * decision — no table it reads has a mutation running or a write in the replica-lag window, every version is in
+   * memory. Undefined means "take the full path", never "miss".
+   */
+  tryFastHit(template: FastHitTemplate): CacheHit | undefined;
   /** For any statement of any body: true when it reads a table written within the replica-lag window. */
   readsFromWriter(classification: StatementClassification, database: string | undefined): boolean;
   /** Call for every statement when it starts and again when it completes (success or not), before responding. */
@@ -143,6 +173,12 @@ export async function openQueryCache(config: CacheConfig, options: QueryCacheOpt
     ...(options.now ? { now: options.now } : {}),
   });
   return createQueryCache(config, storage, options);
+}
+
+function sameNumbers(a: readonly number[], b: readonly number[] | undefined): boolean {
+  if (!b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Every table a write to `table` also changes (tableDependencies, transitively), `table` included. */
@@ -232,6 +268,9 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
         if (done) return { stored: false, reason: 'abandoned' };
         done = true;
         if (lookup.readFromWriter && !response.servedByWriter) return notStored('not-from-writer');
+        // A replica lagging past the window would otherwise store pre-write rows under the post-write key.
+        const caughtUpTo = response.servedByWriter ? undefined : response.replicaCaughtUpToMs;
+        if (caughtUpTo !== undefined && caughtUpTo <= recentWrites.lastWriteAt(lookup.tables)) return notStored('replica-behind');
         const body = capture.take();
         const reason = await whyNotStorable(response, body);
         if (reason !== undefined || body === undefined) return notStored(reason ?? 'too-large');
@@ -300,7 +339,7 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
         },
       });
       if (decision.mode === 'bypass') return bypass(decision.reason);
-      const key = buildCacheKey({
+      const keyPrefix = cacheKeyPrefix({
         statement: classifications[0]?.normalized ?? '',
         database: input.database,
         params: request.params,
@@ -308,9 +347,8 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
         cluster: request.cluster,
         backendUser: request.backendUser,
         scope: cacheScopeOf(config, request.proxyUser),
-        versions: snapshot,
-        ...(rule?.ttlMs !== undefined ? { ttlMs: rule.ttlMs } : {}),
       });
+      const key = finishCacheKey(keyPrefix, snapshot, rule?.ttlMs);
       return {
         mode: 'use',
         key,
@@ -318,7 +356,26 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
         readFromWriter: decision.readFromWriter,
         ttlMs: rule?.ttlMs ?? config.defaultTtlMs,
         ...(rule ? { rule: rule.name } : {}),
+        fastHit: { keyPrefix, scopes: peekScopesOf(first.tables), tables: first.tables, ruleTtlMs: rule?.ttlMs, lastVersions: undefined, lastKey: undefined },
       };
+    },
+
+    tryFastHit(template) {
+      if (!config.enabled || versionsBroken) return undefined;
+      // Versions first, then the moment-to-moment state, as in lookup (see invalidate).
+      const values = versions.peek(template.scopes);
+      if (!values) return undefined;
+      const nowMs = now();
+      if (template.tables.some((table) => mutations.isMutating(table))) return undefined;
+      if (recentWrites.shouldReadFromWriter(template.tables, nowMs)) return undefined;
+      let key = template.lastKey;
+      if (key === undefined || !sameNumbers(values, template.lastVersions)) {
+        key = finishCacheKey(template.keyPrefix, snapshotFromPeek(template.scopes, values), template.ruleTtlMs);
+        template.lastVersions = values;
+        template.lastKey = key;
+      }
+      const entry = store.memory.get(key, nowMs);
+      return entry ? hit(entry, 'memory') : undefined;
     },
 
     get: (key) => store.get(key),

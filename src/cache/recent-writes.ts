@@ -16,13 +16,19 @@ export interface RecentWrites {
   noteEverything(nowMs: number): void;
   /** True when any of the resolved tables, their databases, or everything was written within the window. */
   shouldReadFromWriter(tables: readonly string[], nowMs: number): boolean;
+  /**
+   * When the latest write through chgate to any of the tables (or their databases, or everything) was noted;
+   * 0 when none was. Kept past the window, bounded: forgotten writes are remembered as one watermark time.
+   */
+  lastWriteAt(tables: readonly string[]): number;
 }
 
-export function createRecentWrites(options: { windowMs: number }): RecentWrites {
-  const { windowMs } = options;
+export function createRecentWrites(options: { windowMs: number; maxRememberedWrites?: number }): RecentWrites {
+  const { windowMs, maxRememberedWrites = 100_000 } = options;
   const tableUntil = new Map<string, number>();
   const databaseUntil = new Map<string, number>();
   let everythingUntil = 0;
+  const lastWrites = createLastWrites(maxRememberedWrites);
 
   const note = (map: Map<string, number>, names: readonly string[], nowMs: number): void => {
     if (map.size > 10_000) {
@@ -40,15 +46,46 @@ export function createRecentWrites(options: { windowMs: number }): RecentWrites 
   };
 
   return {
-    noteTables: (tables, nowMs) => note(tableUntil, tables, nowMs),
-    noteDatabases: (databases, nowMs) => note(databaseUntil, databases, nowMs),
+    noteTables(tables, nowMs) {
+      note(tableUntil, tables, nowMs);
+      for (const table of tables) lastWrites.note(`t:${table}`, nowMs);
+    },
+    noteDatabases(databases, nowMs) {
+      note(databaseUntil, databases, nowMs);
+      for (const database of databases) lastWrites.note(`d:${database}`, nowMs);
+    },
     noteEverything(nowMs) {
       everythingUntil = nowMs + windowMs;
+      lastWrites.note('*', nowMs);
+    },
+    lastWriteAt(tables) {
+      let latest = lastWrites.at('*');
+      for (const table of tables) latest = Math.max(latest, lastWrites.at(`t:${table}`), lastWrites.at(`d:${databaseOfTable(table)}`));
+      return latest;
     },
     shouldReadFromWriter(tables, nowMs) {
       if (everythingUntil > nowMs) return true;
       if (tableUntil.size === 0 && databaseUntil.size === 0) return false;
       return tables.some((table) => isRecent(tableUntil, table, nowMs) || isRecent(databaseUntil, databaseOfTable(table), nowMs));
     },
+  };
+}
+
+/** Last write time per scope, bounded: the oldest are dropped into a watermark that every unknown scope reports. */
+function createLastWrites(maxEntries: number) {
+  const times = new Map<string, number>();
+  let watermark = 0;
+  return {
+    note(scope: string, nowMs: number): void {
+      times.delete(scope);
+      times.set(scope, nowMs);
+      // Insertion order is write order: the first entries are the oldest writes.
+      for (const [oldest, time] of times) {
+        if (times.size <= maxEntries) break;
+        times.delete(oldest);
+        watermark = Math.max(watermark, time);
+      }
+    },
+    at: (scope: string): number => times.get(scope) ?? watermark,
   };
 }

@@ -23,6 +23,11 @@ export interface TableVersionSnapshot {
 export interface TableVersions {
   /** Tables are resolved names (`db.t`). */
   versionsOf(tables: readonly string[]): Promise<TableVersionSnapshot>;
+  /**
+   * The current versions of `scopes` (from `scopesOf`, epoch first) without waiting: undefined when one of them
+   * is not in memory yet (with a persistence). For the hit fast path, which falls back to versionsOf.
+   */
+  peek(scopes: readonly string[]): number[] | undefined;
   invalidate(tables: readonly string[], cause: InvalidationCause): Promise<void>;
   invalidateDatabases(databases: readonly string[], cause: InvalidationCause): Promise<void>;
   invalidateAll(cause: InvalidationCause): Promise<void>;
@@ -48,6 +53,26 @@ const cleanShutdownScope = '!clean';
 
 export const tableScope = (table: string): string => `t:${table}`;
 export const databaseScope = (database: string): string => `d:${database}`;
+
+/** The scopes a read of `tables` depends on, as in its snapshot: each table and its database, sorted, no epoch. */
+export function scopesOf(tables: readonly string[]): string[] {
+  const scopes = new Set<string>();
+  for (const table of tables) {
+    scopes.add(databaseScope(databaseOfTable(table)));
+    scopes.add(tableScope(table));
+  }
+  return [...scopes].sort();
+}
+
+/** `scopesOf` with the epoch in front: the argument `peek` takes. */
+export function peekScopesOf(tables: readonly string[]): string[] {
+  return [epochScope, ...scopesOf(tables)];
+}
+
+/** The snapshot `versionsOf` would give, from `peek`'s answer for `peekScopesOf(tables)`. */
+export function snapshotFromPeek(scopes: readonly string[], values: readonly number[]): TableVersionSnapshot {
+  return { epoch: values[0] ?? 0, scopes: scopes.slice(1).map((scope, index) => [scope, values[index + 1] ?? 0] as const) };
+}
 
 /** Versions in this process only: they start at 0, which is safe only with a store that does not outlive it. */
 export function createTableVersions(options: TableVersionsOptions = {}): TableVersions {
@@ -125,16 +150,24 @@ export function createTableVersions(options: TableVersionsOptions = {}): TableVe
 
   return {
     async versionsOf(tables) {
-      const scopes: string[] = [];
-      for (const table of tables) scopes.push(databaseScope(databaseOfTable(table)), tableScope(table));
+      const scopes = scopesOf(tables);
       if (persistence) await loadAll([epochScope, ...scopes]);
-      const unique = [...new Set(scopes)].sort();
       const snapshot: TableVersionSnapshot = {
         epoch: known.get(epochScope) ?? 0,
-        scopes: unique.map((scope) => [scope, known.get(scope) ?? 0] as const),
+        scopes: scopes.map((scope) => [scope, known.get(scope) ?? 0] as const),
       };
       forgetSomeLoaded();
       return snapshot;
+    },
+    peek(scopes) {
+      const values: number[] = [];
+      for (const scope of scopes) {
+        const version = known.get(scope);
+        // Memory only, a scope never bumped is at 0; with a persistence, it must be loaded first.
+        if (version === undefined && persistence) return undefined;
+        values.push(version ?? 0);
+      }
+      return values;
     },
     invalidate: (tables) => bump(tables.map(tableScope)),
     invalidateDatabases: (databases) => bump(databases.map(databaseScope)),

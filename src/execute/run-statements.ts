@@ -106,8 +106,9 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
           }
           if (fill) {
             const servedByWriter = outcome.node.role === 'writer';
+            const replicaCaughtUpToMs = outcome.node.health?.caughtUpToMs();
             void fill
-              .finish({ status: outcome.upstream.statusCode, headers: outcome.upstream.headers, cutOff: false, servedByWriter })
+              .finish({ status: outcome.upstream.statusCode, headers: outcome.upstream.headers, cutOff: false, servedByWriter, replicaCaughtUpToMs })
               .catch((error: unknown) => deps.logger.warn('cache store failed', { error: String(error) }));
             fill = undefined;
           }

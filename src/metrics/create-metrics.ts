@@ -20,6 +20,7 @@ export interface Metrics {
   configReloads: Counter<'result'>;
   errors: Counter<'error'>;
   cacheRequests: Counter<'user' | 'result' | 'reason'>;
+  cacheFastHits: Counter;
   cacheStores: Counter;
   cacheStoredBytes: Counter;
   cacheNotStored: Counter<'reason'>;
@@ -56,6 +57,7 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
     configReloads: new Counter({ name: 'chgate_config_reloads_total', help: 'Config reloads (SIGHUP), by result (success, failure: the running config stays).', labelNames: ['result'], registers }),
     errors: new Counter({ name: 'chgate_errors_total', help: 'Errors chgate answered itself, by ClickHouse error name.', labelNames: ['error'], registers }),
     cacheRequests: new Counter({ name: 'chgate_cache_requests_total', help: 'Requests by cache result (hit, miss, bypass) and bypass reason, per proxy user.', labelNames: ['user', 'result', 'reason'], registers }),
+    cacheFastHits: new Counter({ name: 'chgate_cache_fast_hits_total', help: 'Cache hits answered by the fast path (a request seen before, nothing to decide anew); also counted in chgate_cache_requests_total.', registers }),
     cacheStores: new Counter({ name: 'chgate_cache_stores_total', help: 'Responses stored in the cache.', registers }),
     cacheStoredBytes: new Counter({ name: 'chgate_cache_stored_bytes_total', help: 'Bytes of the responses stored in the cache.', registers }),
     cacheNotStored: new Counter({ name: 'chgate_cache_not_stored_total', help: 'Cacheable misses that were not stored, by reason.', labelNames: ['reason'], registers }),

@@ -31,6 +31,11 @@ export interface NodeHealth {
   reportSuccess(): void;
   /** Replica lag in seconds from the last check (undefined if unknown or not measured, as for a writer). */
   lagSeconds(): number | undefined;
+  /**
+   * Wall-clock time (ms) up to which this replica is known to have every insert: the last good check's start minus
+   * its lag and a second (absolute_delay is in whole seconds). Undefined when lag is not measured or unknown.
+   */
+  caughtUpToMs(): number | undefined;
 }
 
 export interface CheckedNodeHealth extends NodeHealth {
@@ -88,6 +93,7 @@ export function createNodeHealth(name: string, options: Partial<HealthMonitorOpt
   // tests are deterministic.
   let pickCredit = 0;
   let lag: number | undefined;
+  let caughtUpTo: number | undefined;
   let checking = false;
 
   const transition = (to: HealthState, why: string): void => {
@@ -165,14 +171,18 @@ export function createNodeHealth(name: string, options: Partial<HealthMonitorOpt
       passiveFailures = 0;
     },
     lagSeconds: () => lag,
+    caughtUpToMs: () => caughtUpTo,
     async runCheck(probe) {
       // One check at a time: a slow node must not pile up probes.
       if (checking) return;
       checking = true;
+      const startedAt = opts.now();
       try {
         lag = await withTimeout(activeCheck(probe), opts.timeoutMs);
+        caughtUpTo = lag === undefined ? undefined : startedAt - (lag + 1) * 1000;
       } catch (error) {
         lag = undefined;
+        caughtUpTo = undefined;
         eject(`check failed: ${describeError(error)}`);
         return;
       } finally {

@@ -120,6 +120,66 @@ describe('query cache: hits, keys, bypasses, limits', function () {
     });
   });
 
+  describe('fast path', () => {
+    const fastHits = async (): Promise<number> => {
+      const text = await (await fetch(`${chgate.url}/metrics`)).text();
+      return Number(/^chgate_cache_fast_hits_total (\d+)/m.exec(text)?.[1] ?? Number.NaN);
+    };
+
+    it('answers a request seen before without deciding anew: same bytes and headers, its own query id, no ClickHouse', async () => {
+      const t = await seededTable('fast');
+      const sql = `SELECT id, v FROM ${t} ORDER BY id`;
+      const miss = await q(sql, as(USERS.alice));
+      expectMiss(miss);
+      expectHit(await q(sql, as(USERS.alice)), 'second (full path):');
+      const before = await fastHits();
+      const hitId = newQueryId('fast');
+      const hit = await q(sql, { ...as(USERS.alice), params: { query_id: hitId } });
+      expectHit(hit, 'third (fast path):');
+      expect(await fastHits(), 'served by the fast path').to.equal(before + 1);
+      expect(hit.body.equals(miss.body)).to.equal(true);
+      expectSameClickHouseHeaders(hit, miss);
+      expect(hit.headers['x-clickhouse-query-id']).to.equal(hitId);
+      expect(hit.headers['x-chgate-route']).to.equal('read');
+      await expectNeverExecuted(cluster, hitId, control(sql, as(USERS.alice)));
+      // The same bytes from another user are another request: bob is not served alice's entry.
+      expectMiss(await q(sql, as(USERS.bob)), 'bob:');
+    });
+
+    it('a write through chgate turns the next fast-path request into a MISS with the new rows', async () => {
+      const t = await seededTable('fastwrite');
+      const sql = `SELECT count(), sum(v) FROM ${t}`;
+      expectMiss(await q(sql));
+      expectHit(await q(sql));
+      const before = await fastHits();
+      expectHit(await q(sql));
+      expect(await fastHits()).to.equal(before + 1);
+      const insert = await q(`INSERT INTO ${t} VALUES (4, 40)`);
+      expect(insert.status, describeResponse(insert)).to.equal(200);
+      const after = await q(sql);
+      expectMiss(after, 'after the INSERT:');
+      expect(after.text).to.equal('4\t100\n');
+      for (let i = 0; i < 3; i += 1) {
+        const again = await q(sql);
+        expectHit(again);
+        expect(again.text).to.equal('4\t100\n');
+      }
+    });
+
+    it('serves GET requests and ignores only query_id among the parameters', async () => {
+      const t = await seededTable('fastget');
+      const sql = `SELECT sum(v) FROM ${t}`;
+      expectMiss(await q(sql, { method: 'GET', params: { query_id: newQueryId('g1') } }));
+      expectHit(await q(sql, { method: 'GET', params: { query_id: newQueryId('g2') } }));
+      const before = await fastHits();
+      const hit = await q(sql, { method: 'GET', params: { query_id: newQueryId('g3') } });
+      expectHit(hit);
+      expect(hit.text).to.equal('60\n');
+      expect(await fastHits()).to.equal(before + 1);
+      expectMiss(await q(sql, { method: 'GET', params: { max_threads: 1 } }), 'another setting:');
+    });
+  });
+
   describe('keys', () => {
     it('whitespace, comments and keyword case reach the same entry; a different literal does not', async () => {
       const t = await seededTable('layout');

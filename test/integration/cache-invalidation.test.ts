@@ -9,7 +9,8 @@
  *   curl -si --data "SELECT count() FROM t" http://127.0.0.1:8124/ | grep X-Cache    # MISS with the new row
  */
 import { expect } from 'chai';
-import { queryNode, waitUntil, type LocalCluster } from '../../scripts/local-cluster.js';
+import { parse, stringify } from 'yaml';
+import { queryNode, waitForRowCount, waitUntil, type LocalCluster } from '../../scripts/local-cluster.js';
 import { startTestChgate, type TestChgate } from '../helpers/chgate.js';
 import {
   baseCacheBlock,
@@ -367,6 +368,55 @@ describe('query cache: invalidation by writes through chgate', function () {
       expect(cluster.replicas.map((r) => r.name)).to.include(other.upstream);
     } finally {
       await systemOnNodes(cluster, cluster.replicas, `SYSTEM START FETCHES ${t}`);
+    }
+  });
+
+  it('a replica still lagging after the window serves its old rows but never stores them; fresh rows are cached once it caught up', async () => {
+    // A short window and frequent lag checks: the window runs out while both replicas still lack the write.
+    const lagging = await startTestChgate(cluster, {
+      editConfig: (yaml) => {
+        const document = parse(withCache({ cache: baseCacheBlock({ replica_lag_window_ms: 300 }) })(yaml)) as { clusters: Record<string, Record<string, unknown>> };
+        for (const each of Object.values(document.clusters)) each.health = { interval_ms: 200, timeout_ms: 1000 };
+        return stringify(document);
+      },
+    });
+    const t = await table('lag_after_window');
+    await seedRows(cluster, t, '(1, 1)', 1);
+    const read = `SELECT count(), sum(v) FROM ${t}`;
+    const viaLagging = (sql: string, options: SendOptions = {}) => send(lagging.url, sql, options);
+    try {
+      await readsStaleButNeverStores();
+      await waitForRowCount(cluster.replicas, t, 2, 30_000);
+      // Once a lag check taken after the catch-up says so, a replica's answer is stored again.
+      await waitUntil('a fresh read to be cached', async () => {
+        const response = await viaLagging(read);
+        return response.cache === 'HIT' && response.text === '2\t3\n';
+      }, { timeoutMs: 15_000, intervalMs: 200 });
+    } finally {
+      await lagging.stop();
+    }
+
+    async function readsStaleButNeverStores(): Promise<void> {
+      expectMiss(await viaLagging(read));
+      expectHit(await viaLagging(read));
+      await systemOnNodes(cluster, cluster.replicas, `SYSTEM STOP FETCHES ${t}`);
+      try {
+        const insert = await viaLagging(`INSERT INTO ${t} VALUES (2, 2)`);
+        expect(insert.status, insert.text).to.equal(200);
+        await sleep(1500);
+        // Past the window the read goes to a replica, which still has the old rows: the client gets them (the
+        // window is the read-your-writes promise), but they must not be stored under the post-write key.
+        for (let i = 0; i < 3; i += 1) {
+          const stale = await viaLagging(read);
+          expect(cluster.replicas.map((r) => r.name)).to.include(stale.upstream);
+          expect(stale.text).to.equal('1\t1\n');
+          expectMiss(stale, `read ${i + 1} while the replicas lag:`);
+        }
+        const metrics = await (await fetch(`${lagging.url}/metrics`)).text();
+        expect(metrics).to.match(/^chgate_cache_not_stored_total\{reason="replica-behind"\} [1-9]/m);
+      } finally {
+        await systemOnNodes(cluster, cluster.replicas, `SYSTEM START FETCHES ${t}`);
+      }
     }
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { buildCacheKey, isParamInKey, type CacheKeyInput } from '../../../src/cache/cache-key.js';
+import { buildCacheKey, cacheKeyPrefix, finishCacheKey, isParamInKey, type CacheKeyInput } from '../../../src/cache/cache-key.js';
 
 const base: CacheKeyInput = {
   statement: 'SELECT count() FROM t',
@@ -17,6 +17,26 @@ const key = (overrides: Partial<CacheKeyInput>): string => buildCacheKey({ ...ba
 describe('buildCacheKey', () => {
   it('is a sha256 hex digest', () => {
     expect(buildCacheKey(base)).to.match(/^[0-9a-f]{64}$/);
+  });
+
+  it('keeps its layout: keys persisted by an earlier version still match', () => {
+    // Values computed by the layout as first released; a change here strands every sqlite entry.
+    const input: CacheKeyInput = {
+      ...base,
+      database: 'default',
+      params: [['max_threads', '2'], ['query_id', 'x'], ['default_format', 'JSON']],
+      cluster: 'local',
+      backendUser: 'r',
+      versions: { epoch: 3, scopes: [['d:default', 1], ['t:default.t', 7]] },
+    };
+    expect(buildCacheKey(input)).to.equal('890e3acdb45dc54c6c62eaeebac95fcc3d6d3a38412a816219661f5e0f59b374');
+    expect(buildCacheKey({ ...input, ttlMs: 5000 })).to.equal('bcd9a5a91a0390450925c62464082fa45a245093aa795b6a7d3d1a3c4c2af965');
+  });
+
+  it('is the prefix finished with the versions, so the prefix can be computed once', () => {
+    const prefix = cacheKeyPrefix(base);
+    expect(finishCacheKey(prefix, base.versions, undefined)).to.equal(buildCacheKey(base));
+    expect(finishCacheKey(prefix, base.versions, 10)).to.equal(buildCacheKey({ ...base, ttlMs: 10 }));
   });
 
   it('changes when any relevant input changes', () => {

@@ -252,6 +252,92 @@ describe('query cache', () => {
     expect(await cache.lookup(request({ canReadFromWriter: false }), [read])).to.deep.include({ mode: 'bypass', reason: 'replica-lag-window' });
   });
 
+  it('stores a replica\'s answer only if its last lag check shows it has the latest write to the tables read', async () => {
+    const read = select('SELECT count() FROM t', ['t']);
+    const fillFrom = async (replicaCaughtUpToMs: number | undefined) => {
+      const lookup = await cache.lookup(request(), [read]);
+      if (lookup.mode !== 'use') throw new Error(lookup.reason);
+      const fill = await cache.acquire(lookup);
+      if (fill.kind !== 'fill') return { hit: true };
+      fill.push(Buffer.from('1\n'));
+      return fill.finish({ status: 200, headers: {}, cutOff: false, servedByWriter: false, replicaCaughtUpToMs });
+    };
+    const before = Date.now();
+    await runWrite(cache, write('insert', ['t']));
+    expect(await fillFrom(before - 5000)).to.deep.equal({ stored: false, reason: 'replica-behind' });
+    expect(await fillFrom(undefined), 'lag not measured: the window alone decides').to.include({ stored: true });
+    await runWrite(cache, write('insert', ['t']));
+    expect(await fillFrom(Date.now() + 60_000)).to.include({ stored: true });
+  });
+
+  describe('fast hits', () => {
+    const fastTemplate = async (req: CacheRequest, read: StatementClassification) => {
+      const lookup = await cache.lookup(req, [read]);
+      if (lookup.mode !== 'use') throw new Error(`expected a cacheable read, got ${lookup.reason}`);
+      return lookup;
+    };
+
+    it('finds the entry the full path stored, under the same key, until a table read is written', async () => {
+      const read = select('SELECT count() FROM t JOIN u USING (k)', ['t', 'u']);
+      const lookup = await fastTemplate(request(), read);
+      expect(cache.tryFastHit(lookup.fastHit)).to.equal(undefined);
+      await runRead(cache, upstream, request(), read);
+      const hit = cache.tryFastHit(lookup.fastHit);
+      expect(hit?.entry.body.toString()).to.equal('SELECT count() FROM t JOIN u USING (k)\n');
+      expect(lookup.fastHit.lastKey).to.equal(lookup.key);
+      await runWrite(cache, write('insert', ['db.u']));
+      expect(cache.tryFastHit(lookup.fastHit)).to.equal(undefined);
+      expect((await runRead(cache, upstream, request(), read)).source).to.equal('miss');
+      expect(cache.tryFastHit(lookup.fastHit)?.entry.body.toString()).to.equal('SELECT count() FROM t JOIN u USING (k)\n');
+      expect(lookup.fastHit.lastKey).to.equal((await fastTemplate(request(), read)).key);
+    });
+
+    it('follows a write to the database and a write it cannot analyse', async () => {
+      const read = select('SELECT count() FROM t', ['t']);
+      const { fastHit } = await fastTemplate(request(), read);
+      await runRead(cache, upstream, request(), read);
+      expect(cache.tryFastHit(fastHit)).to.not.equal(undefined);
+      await runWrite(cache, write('drop', [], { databasesWritten: ['db'] }));
+      expect(cache.tryFastHit(fastHit)).to.equal(undefined);
+      await runRead(cache, upstream, request(), read);
+      expect(cache.tryFastHit(fastHit)).to.not.equal(undefined);
+      await runWrite(cache, classification({ type: 'other', route: 'write', unknown: true, cacheable: false }));
+      expect(cache.tryFastHit(fastHit)).to.equal(undefined);
+    });
+
+    it('leaves reads in the lag window and of mutating tables to the full path', async () => {
+      await cache.close();
+      mutationsRunning = '';
+      cache = await openQueryCache({ ...memoryConfig, replicaLagWindowMs: 60_000, mutationPollIntervalMs: 1_000_000 }, { queryWriter: async () => mutationsRunning });
+      const read = select('SELECT count() FROM t', ['t']);
+      const { fastHit } = await fastTemplate(request(), read);
+      await runRead(cache, upstream, request(), read);
+      expect(cache.tryFastHit(fastHit)).to.not.equal(undefined);
+      // A write bumps the version and opens the window: even once the writer-served result is stored again,
+      // the fast path declines while the window lasts.
+      await runWrite(cache, write('insert', ['t']));
+      await runRead(cache, upstream, request(), read, true);
+      expect((await runRead(cache, upstream, request(), read)).source).to.equal('hit');
+      expect(cache.tryFastHit(fastHit)).to.equal(undefined);
+
+      const other = select('SELECT count() FROM u', ['u']);
+      const otherLookup = await fastTemplate(request(), other);
+      await runRead(cache, upstream, request(), other);
+      expect(cache.tryFastHit(otherLookup.fastHit)).to.not.equal(undefined);
+      mutationsRunning = 'db\tu\n';
+      await runWrite(cache, write('alter', ['u']));
+      await runRead(cache, upstream, request(), other);
+      expect(cache.tryFastHit(otherLookup.fastHit)).to.equal(undefined);
+    });
+
+    it('declines when caching is disabled or the versions are broken', async () => {
+      await cache.close();
+      cache = await openQueryCache({ ...memoryConfig, enabled: false }, { queryWriter: async () => '' });
+      const template = { keyPrefix: 'x', scopes: ['*'], tables: [], ruleTtlMs: undefined, lastVersions: undefined, lastKey: undefined };
+      expect(cache.tryFastHit(template)).to.equal(undefined);
+    });
+  });
+
   it('purges a table or everything', async () => {
     const t = select('SELECT 1 FROM t', ['t']);
     const u = select('SELECT 1 FROM u', ['u']);

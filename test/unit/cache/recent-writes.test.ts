@@ -28,4 +28,22 @@ describe('recent writes', () => {
     recent.noteTables(['db.t'], 90);
     expect(recent.shouldReadFromWriter(['db.t'], 150)).to.equal(true);
   });
+
+  it('remembers the last write per table past the window, bounded by a watermark', () => {
+    const recent = createRecentWrites({ windowMs: 100, maxRememberedWrites: 3 });
+    expect(recent.lastWriteAt(['db.t'])).to.equal(0);
+    recent.noteTables(['db.t'], 1000);
+    recent.noteTables(['db.u'], 2000);
+    expect(recent.lastWriteAt(['db.t'])).to.equal(1000);
+    expect(recent.lastWriteAt(['db.t', 'db.u'])).to.equal(2000);
+    recent.noteDatabases(['other'], 3000);
+    expect(recent.lastWriteAt(['other.x', 'db.t'])).to.equal(3000);
+    // Past the bound the oldest (db.t at 1000) is forgotten: it and every unknown table report the watermark.
+    recent.noteTables(['db.v'], 4000);
+    expect(recent.lastWriteAt(['db.t'])).to.equal(1000);
+    expect(recent.lastWriteAt(['db.never'])).to.equal(1000);
+    expect(recent.lastWriteAt(['db.u'])).to.equal(2000);
+    recent.noteEverything(5000);
+    expect(recent.lastWriteAt(['db.never'])).to.equal(5000);
+  });
 });

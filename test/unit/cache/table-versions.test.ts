@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import {
   createTableVersions,
   openPersistentTableVersions,
+  peekScopesOf,
+  snapshotFromPeek,
   type TableVersionSnapshot,
   type VersionPersistence,
 } from '../../../src/cache/table-versions.js';
@@ -36,6 +38,29 @@ describe('table versions', () => {
       epoch: 0,
       scopes: [['d:db', 0], ['d:other', 0], ['t:db.t', 0], ['t:db.u', 0], ['t:other.t', 0]],
     });
+  });
+
+  it('peeks the same versions as versionsOf, without waiting', async () => {
+    const versions = createTableVersions();
+    await versions.invalidate(['db.t'], 'write-complete');
+    await versions.invalidateDatabases(['other'], 'write-complete');
+    await versions.invalidateAll('purge');
+    const tables = ['other.t', 'db.t', 'db.u'];
+    const scopes = peekScopesOf(tables);
+    expect(scopes).to.deep.equal(['*', 'd:db', 'd:other', 't:db.t', 't:db.u', 't:other.t']);
+    const peeked = versions.peek(scopes);
+    expect(peeked).to.deep.equal([1, 0, 1, 1, 0, 0]);
+    expect(snapshotFromPeek(scopes, peeked ?? [])).to.deep.equal(await versions.versionsOf(tables));
+  });
+
+  it('peeks nothing with a persistence until every scope is loaded', async () => {
+    const persistence = mapPersistence();
+    persistence.saved.set('t:db.t', 7);
+    const versions = createTableVersions({ persistence });
+    const scopes = peekScopesOf(['db.t']);
+    expect(versions.peek(scopes)).to.equal(undefined);
+    await versions.versionsOf(['db.t']);
+    expect(versions.peek(scopes)).to.deep.equal([0, 0, 7]);
   });
 
   it('bumps only the tables written', async () => {

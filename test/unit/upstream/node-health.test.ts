@@ -226,6 +226,18 @@ describe('node health', () => {
       expect(health.lagSeconds()).to.equal(undefined);
     });
 
+    it('says up to when the replica has every insert: the check start minus its lag and a second', async () => {
+      const { health, clock } = setup();
+      expect(health.caughtUpToMs()).to.equal(undefined);
+      clock.now = 50_000;
+      await health.runCheck(lagProbe(() => 7));
+      expect(health.caughtUpToMs()).to.equal(42_000);
+      await health.runCheck(fakeProbe({ fail: 'ping' }).probe);
+      expect(health.caughtUpToMs()).to.equal(undefined);
+      await health.runCheck(fakeProbe().probe);
+      expect(health.caughtUpToMs(), 'lag not measured').to.equal(undefined);
+    });
+
     it('leaves lag unknown for a probe without replicaDelay (a writer)', async () => {
       const { health } = setup({ maxReplicaLagSeconds: 1 });
       await health.runCheck(fakeProbe().probe);
