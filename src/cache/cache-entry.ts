@@ -29,8 +29,9 @@ export type StoreOperation = 'get' | 'set' | 'delete' | 'clear' | 'prune' | 'ver
 export type StoreErrorHandler = (operation: StoreOperation, error: unknown) => void;
 
 /**
- * What an entry costs in memory beyond its bytes: the entry and header objects, the LRU node, the key string's
- * header. Measured with bench/cache.ts (RSS over 1,000,000 inserts); rounded up.
+ * What an entry costs in memory beyond the characters counted: the LRU node, the key string's header, its Map slot
+ * (~270 B of JS heap per entry, measured with bench/cache-memory.ts at 168k entries), the record's 16-byte header
+ * in a slab and the slabs' free space (up to 12.5% of a record, see memory-store.ts); rounded up.
  */
 export const entryOverheadBytes = 400;
 

@@ -68,7 +68,14 @@ export interface CacheStorage {
 export interface CacheStorageOptions {
   onStoreError: StoreErrorHandler;
   onEviction?: (key: string, bytes: number) => void;
+  /** An entry kept in memory only: the persistent tier's write queue was full (NotStoredReason 'write-queue-full'). */
+  onWriteDropped?: () => void;
   now?: () => number;
+}
+
+/** Bytes of encoded entries waiting for the persistent tier: an eighth of the memory tier, within 1 .. 16 MiB. */
+export function maxPendingWriteBytesFor(config: Pick<CacheConfig, 'maxMemoryBytes'>): number {
+  return Math.min(16 * 1024 * 1024, Math.max(1024 * 1024, Math.floor(config.maxMemoryBytes / 8)));
 }
 
 /**
@@ -77,7 +84,7 @@ export interface CacheStorageOptions {
  * store error), because a broken cache must never stop queries.
  */
 export async function createResultStore(config: CacheConfig, options: CacheStorageOptions): Promise<CacheStorage> {
-  const { onStoreError, onEviction, now = Date.now } = options;
+  const { onStoreError, onEviction, onWriteDropped, now = Date.now } = options;
   const memory = createMemoryStore({ maxBytes: config.maxMemoryBytes, ...(onEviction ? { onEviction } : {}) });
   const memoryOnly = (): CacheStorage => ({
     store: createTieredStore({ memory, now }),
@@ -116,7 +123,12 @@ export async function createResultStore(config: CacheConfig, options: CacheStora
   };
   const timer = setInterval(() => void prune(), config.store.pruneIntervalMs ?? defaultCacheConfig.store.pruneIntervalMs);
   timer.unref();
-  const persistent = createKeyvStore(opened.entries, { onError: onStoreError, now });
+  const persistent = createKeyvStore(opened.entries, {
+    onError: onStoreError,
+    now,
+    maxPendingWriteBytes: maxPendingWriteBytesFor(config),
+    ...(onWriteDropped ? { onWriteDropped } : {}),
+  });
   return {
     store: createTieredStore({ memory, persistent, now }),
     versions,

@@ -45,7 +45,10 @@ export function encodeEntry(entry: CacheEntry): Buffer {
   return frame;
 }
 
-/** Undefined for anything that is not a well-formed frame (another layout, a truncated value). */
+/**
+ * Undefined for anything that is not a well-formed frame (another layout, a truncated value). The body is a view
+ * of `frame`, not a copy: fine for a response on its way out; the memory tier copies what it keeps.
+ */
 export function decodeEntry(frame: unknown): CacheEntry | undefined {
   if (!Buffer.isBuffer(frame) || frame.length < headerBytes || !frame.subarray(0, 4).equals(magic)) return undefined;
   const metadataLength = frame.readUInt32BE(metadataLengthOffset);

@@ -34,11 +34,27 @@ function asBuffer(raw: unknown): Buffer | undefined {
 export interface KeyvStoreOptions {
   onError: StoreErrorHandler;
   now?: () => number;
+  /**
+   * Bounds on writes sent and not yet done. node-sqlite3 queues every statement it is handed, without limit, each
+   * holding its encoded entry: misses arriving faster than the disk takes them would grow memory without end. A
+   * write past either bound is dropped (the memory tier still has the entry) and reported to onWriteDropped.
+   */
+  maxPendingWrites?: number;
+  maxPendingWriteBytes?: number;
+  onWriteDropped?: () => void;
 }
+
+/** Writes in flight: a few milliseconds' worth at the disk's pace, far more than a steady load needs. */
+export const defaultMaxPendingWrites = 1000;
+export const defaultMaxPendingWriteBytes = 16 * 1024 * 1024;
 
 /** A ResultStore over a Keyv made by createBinaryKeyv. Never rejects: failures become misses and dropped writes. */
 export function createKeyvStore(keyv: Keyv, options: KeyvStoreOptions): ResultStore {
-  const { onError, now = Date.now } = options;
+  const { onError, now = Date.now, onWriteDropped } = options;
+  const maxPendingWrites = options.maxPendingWrites ?? defaultMaxPendingWrites;
+  const maxPendingWriteBytes = options.maxPendingWriteBytes ?? defaultMaxPendingWriteBytes;
+  let pendingWrites = 0;
+  let pendingWriteBytes = 0;
   return {
     async get(key) {
       let raw: unknown;
@@ -62,10 +78,20 @@ export function createKeyvStore(keyv: Keyv, options: KeyvStoreOptions): ResultSt
       return entry;
     },
     async set(key, entry) {
+      const frame = encodeEntry(entry);
+      if (pendingWrites >= maxPendingWrites || (pendingWrites > 0 && pendingWriteBytes + frame.length > maxPendingWriteBytes)) {
+        onWriteDropped?.();
+        return;
+      }
+      pendingWrites += 1;
+      pendingWriteBytes += frame.length;
       try {
-        await keyv.set(key, encodeEntry(entry), Math.max(1, entry.expiresAtMs - now()));
+        await keyv.set(key, frame, Math.max(1, entry.expiresAtMs - now()));
       } catch (error) {
         onError('set', error);
+      } finally {
+        pendingWrites -= 1;
+        pendingWriteBytes -= frame.length;
       }
     },
     async delete(key) {

@@ -40,10 +40,18 @@ export async function openSqliteStorage(path: string): Promise<SqliteStorage> {
   // Keyv listens for the adapter's 'error' events; an adapter emitting one with no listener would throw.
   const entries = createBinaryKeyv(entriesAdapter);
   // Querying in the same tick gives the connection promise a handler before it can reject.
-  await prepare(entriesAdapter, ['PRAGMA journal_mode=WAL', 'PRAGMA synchronous=NORMAL']);
+  // The page cache is per connection and bounded (2 MB here, as the library's build default, pinned so another
+  // build cannot change it); the prune's sort spills to a temp file rather than memory. mmap stays off.
+  await prepare(entriesAdapter, [
+    'PRAGMA journal_mode=WAL',
+    'PRAGMA synchronous=NORMAL',
+    'PRAGMA cache_size=-2000',
+    'PRAGMA temp_store=FILE',
+    'PRAGMA mmap_size=0',
+  ]);
   const versionsAdapter = new KeyvSqlite({ uri: `sqlite://${path}`, table: versionsTable, busyTimeout: 5000 });
   const versions = new Keyv({ store: versionsAdapter, namespace: 'chgate', throwOnErrors: true });
-  await prepare(versionsAdapter, ['PRAGMA synchronous=NORMAL']).catch(async (error: unknown) => {
+  await prepare(versionsAdapter, ['PRAGMA synchronous=NORMAL', 'PRAGMA cache_size=-256']).catch(async (error: unknown) => {
     await entriesAdapter.disconnect().catch(() => {});
     throw error;
   });

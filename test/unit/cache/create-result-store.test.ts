@@ -44,7 +44,7 @@ describe('tiered store', () => {
     const store = createTieredStore({ memory: createMemoryStore({ maxBytes: 1e6 }) });
     expect(store.hasPersistentTier).to.equal(false);
     await store.set('k', entry);
-    expect(await store.get('k')).to.equal(entry);
+    expect(await store.get('k')).to.deep.equal(entry);
     await store.clear();
     expect(await store.get('k')).to.equal(undefined);
   });

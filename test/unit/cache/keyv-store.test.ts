@@ -77,4 +77,63 @@ describe('keyv store', () => {
     await persistence.save('t:db.t', 7);
     expect(await persistence.load('t:db.t')).to.equal(7);
   });
+
+  it('drops writes past its bound on writes in flight, and reports them', async () => {
+    // An adapter whose writes finish only when released: a disk that cannot keep up.
+    const waiting: Array<() => void> = [];
+    const map = new Map<unknown, unknown>();
+    const slowAdapter = {
+      on() {},
+      get: async (key: string) => map.get(key),
+      set: (key: string, value: unknown) => new Promise<boolean>((resolve) => waiting.push(() => resolve(map.set(key, value) !== undefined))),
+      delete: async (key: string) => map.delete(key),
+      clear: async () => map.clear(),
+    };
+    let dropped = 0;
+    const store = createKeyvStore(createBinaryKeyv(slowAdapter as never), {
+      onError: () => {},
+      maxPendingWrites: 2,
+      maxPendingWriteBytes: 1024 * 1024,
+      onWriteDropped: () => (dropped += 1),
+    });
+    const entry = makeEntry({ expiresAtMs: Date.now() + 60_000 });
+    const writes = [store.set('a', entry), store.set('b', entry), store.set('c', entry)];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(dropped).to.equal(1);
+    expect(waiting.length).to.equal(2);
+    for (const release of waiting.splice(0)) release();
+    await Promise.all(writes);
+    // Room again once the disk caught up.
+    const later = store.set('d', entry);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(waiting.length).to.equal(1);
+    for (const release of waiting.splice(0)) release();
+    await later;
+    expect(dropped).to.equal(1);
+    expect([...map.keys()].length).to.equal(3);
+  });
+
+  it('bounds the bytes of writes in flight too, but always lets one through', async () => {
+    const waiting: Array<() => void> = [];
+    const slowAdapter = {
+      on() {},
+      get: async () => undefined,
+      set: () => new Promise<boolean>((resolve) => waiting.push(() => resolve(true))),
+      delete: async () => true,
+      clear: async () => {},
+    };
+    let dropped = 0;
+    const store = createKeyvStore(createBinaryKeyv(slowAdapter as never), {
+      onError: () => {},
+      maxPendingWriteBytes: 1000,
+      onWriteDropped: () => (dropped += 1),
+    });
+    const large = makeEntry({ body: Buffer.alloc(5000), expiresAtMs: Date.now() + 60_000 });
+    const writes = [store.set('a', large), store.set('b', makeEntry({ expiresAtMs: Date.now() + 60_000 }))];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(waiting.length).to.equal(1);
+    expect(dropped).to.equal(1);
+    for (const release of waiting.splice(0)) release();
+    await Promise.all(writes);
+  });
 });
