@@ -306,7 +306,7 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
   function killQuery(choice: NodeChoice, queryId: string): void {
     metrics.killedQueries.inc({ reason: 'client-gone' });
     const sql = `KILL QUERY WHERE query_id = '${queryId.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-    sendAsBackendUser(choice, sql)
+    sendAsBackendUser(choice, sql, { urgent: true })
       .then((response) => response.body.resume())
       .catch((error: unknown) => deps.logger.warn('KILL QUERY failed', { node: choice.node.name, error: String(error) }));
   }

@@ -21,6 +21,11 @@ export interface UpstreamRequest {
    * it is sent again at once. Without it only a request ClickHouse certainly never read is sent again.
    */
   idempotent?: boolean;
+  /**
+   * chgate's own short control statement (KILL QUERY): never queued behind traffic. When every connection is busy
+   * it goes over a connection of its own, opened for it and closed after.
+   */
+  urgent?: boolean;
 }
 
 export interface UpstreamResponse {
@@ -271,6 +276,21 @@ export function createUpstreamNode(
     }
   };
 
+  const sendOverOwnConnection = async (request: UpstreamRequest): Promise<UpstreamResponse> => {
+    const client = new Client(origin, { pipelining: 1, connect, headersTimeout: pool.headersTimeoutMs, bodyTimeout: pool.bodyTimeoutMs });
+    try {
+      const response = await client.request({ method: request.method, path: `${basePath}${request.path}`, headers: request.headers, body: request.body, signal: request.signal, reset: true });
+      const closeClient = (): void => void client.close().catch(() => undefined);
+      response.body.once('close', closeClient);
+      response.body.once('end', closeClient);
+      response.body.once('error', closeClient);
+      return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+    } catch (error) {
+      void client.destroy().catch(() => undefined);
+      throw error;
+    }
+  };
+
   let drainTimer: NodeJS.Timeout | undefined;
   let drained: Promise<void> | undefined;
   let resolveDrained: (() => void) | undefined;
@@ -297,6 +317,7 @@ export function createUpstreamNode(
     connectionStats: () => ({ ...stats }),
     async request(request) {
       if (closed) throw new NodeClosedError(config.name);
+      if (request.urgent && (waiters.length > 0 || freeSlot() === undefined)) return sendOverOwnConnection(request);
       lastActivity = Date.now();
       accepted += 1;
       let slot: Slot;

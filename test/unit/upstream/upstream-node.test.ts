@@ -6,6 +6,7 @@
  */
 import { expect } from 'chai';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import type { PoolConfig } from '../../../src/config/config.js';
 import { ChgateError } from '../../../src/errors/error-catalogue.js';
 import { createUpstreamNode, NodeClosedError, type UpstreamNode } from '../../../src/upstream/upstream-node.js';
@@ -183,6 +184,39 @@ describe('upstream node: queue bound and life cycle', () => {
     } finally {
       await node.close();
       await stop();
+    }
+  });
+
+  it('sends an urgent request (a KILL QUERY) over a connection of its own when every connection is busy', async () => {
+    // Answers only the urgent statement; anything else hangs and keeps the single pooled connection busy.
+    const server = createHttpServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        if (body.startsWith('KILL')) response.end('Ok.\n');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const node = createUpstreamNode({ name: 'saturated', url, weight: 1 }, 'reader', pool);
+    const abort = new AbortController();
+    try {
+      const busy = node.request({ method: 'POST', path: '/', headers: {}, body: Buffer.from('SELECT sleep(3)'), signal: abort.signal }).catch((error: unknown) => error);
+      const queued = node.request({ method: 'POST', path: '/', headers: {}, body: Buffer.from('SELECT 2'), signal: abort.signal }).catch((error: unknown) => error);
+      const refused = await node.request({ method: 'POST', path: '/', headers: {}, body: Buffer.from('KILL QUERY') }).catch((error: unknown) => error);
+      expect((refused as ChgateError).code, 'an ordinary request is refused: the queue is full').to.equal(202);
+      const kill = await node.request({ method: 'POST', path: '/', headers: {}, body: Buffer.from('KILL QUERY'), urgent: true });
+      expect(kill.statusCode).to.equal(200);
+      let text = '';
+      for await (const chunk of kill.body) text += (chunk as Buffer).toString();
+      expect(text).to.equal('Ok.\n');
+      expect(node.queued(), 'the urgent request did not take a queue place').to.equal(1);
+      abort.abort();
+      await Promise.all([busy, queued]);
+    } finally {
+      await node.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 
