@@ -9,6 +9,7 @@ import { findRestartOnlyChanges } from './config/restart-only-changes.js';
 import { createLogger, type Logger } from './log/create-logger.js';
 import { createMetrics, type Metrics } from './metrics/create-metrics.js';
 import { createPipeline } from './pipeline.js';
+import { compileRules } from './rules/compile-rules.js';
 import { createHttpServer } from './server/create-server.js';
 import { createSessionRegistry } from './session/session-registry.js';
 import { createSqlClassifier } from './sql/create-sql-classifier.js';
@@ -118,6 +119,8 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
     maxQueryHeadBytes: config.server.maxQueryHeadBytes,
     // The config of the moment: a reload applies new session limits to the next request.
     sessions: { registry: createSessionRegistry(), get config() { return current.sessions; } },
+    // Restart-only (findRestartOnlyChanges): compiled once.
+    rules: config.rules?.length ? compileRules(config.rules) : undefined,
   });
   const handleAdmin = createAdminHandler({ authenticator, cache: { purge: (table) => cache.purge(table) } });
   const cacheGauges = setInterval(() => {

@@ -10,7 +10,10 @@ import type { Metrics } from './metrics/create-metrics.js';
 import { createClientResponse, type ClientResponse } from './response/client-response.js';
 import { routeLabel } from './routing/decide-route.js';
 import type { PlannedStatement } from './routing/plan-body.js';
-import { planRequest } from './routing/plan-request.js';
+import { planRequestWithRules } from './routing/plan-request.js';
+import type { CompiledRules } from './rules/compile-rules.js';
+import { cacheRuleOf } from './rules/rule-cache.js';
+import { paramsWithRuleSettings } from './rules/rule-settings.js';
 import { decodeRequest, type DecodedRequest } from './server/decode-request.js';
 import type { SessionsConfig } from './config/config.js';
 import { openHttpSession, type HttpSession } from './session/http-session.js';
@@ -29,6 +32,8 @@ export interface PipelineDependencies {
   logger: Logger;
   maxQueryHeadBytes: number;
   sessions: { registry: SessionRegistry; config: SessionsConfig };
+  /** The top-level `rules:`, compiled; absent when there are none. Restart-only, so the fast path's memo holds. */
+  rules?: CompiledRules | undefined;
 }
 
 /** Bodies the hit fast path reads whole before deciding: a dashboard's SELECT, not INSERT data. */
@@ -59,11 +64,14 @@ export function createPipeline(deps: PipelineDependencies) {
       session = openHttpSession(deps.sessions.registry, deps.sessions.config, user.name, decoded.params);
 
       const query = await readRequestQuery(request, decoded, deps.maxQueryHeadBytes, early?.body);
-      const plan = planRequest(query.head, query.rest === null || decoded.isBodyOpaque, deps.classifier, {
+      const planned = planRequestWithRules(query.head, query.rest === null || decoded.isBodyOpaque, deps.classifier, {
         session: session?.start,
         database: decoded.params.get('database') ?? undefined,
         isRecentlyWritten: cache ? (classification, database) => cache.readsFromWriter(classification, database) : undefined,
-      });
+      }, deps.rules && { compiled: deps.rules, proxyUser: user.name, onMatch: (rule, action) => metrics.ruleMatches.inc({ rule, action }) });
+      // A rewrite rule may have changed the statements: what is sent is cut from the rewritten head.
+      query.head = planned.head;
+      const { plan } = planned;
       const choices = plan.map((step) => (step.decision.target === 'local' ? undefined : cluster.pick(step.decision.target, step.decision.identity)));
       session?.placeStatements(plan, choices, cluster);
       output.setHeader('x-chgate-route', plan.map((step) => routeLabel(step.decision)).join(', '));
@@ -134,7 +142,9 @@ export function createPipeline(deps: PipelineDependencies) {
     const lookup = await cache.lookup(
       {
         method: request.method ?? 'GET',
-        params: decoded.params,
+        // A settings rule changes the result (max_result_rows ...): its values are part of the key.
+        params: plan.length === 1 ? paramsWithRuleSettings(decoded.params, plan[0]?.rules?.settings?.action) : decoded.params,
+        rule: plan.length === 1 ? cacheRuleOf(plan[0]?.rules) : undefined,
         acceptEncoding: decoded.forwardHeaders['accept-encoding'],
         proxyUser: user.name,
         cluster: cluster.name,

@@ -37,6 +37,11 @@ export interface CacheRequest {
   backendUser: string;
   /** False when reads cannot go to the writer now; a read in the replica-lag window is then not cached. */
   canReadFromWriter?: boolean;
+  /**
+   * The cache action of the query rule that matched this single-statement read (top-level `rules:`), in
+   * `cache.rules` form: it takes the place of cache.rules for this read.
+   */
+  rule?: CacheRule | undefined;
 }
 
 export type CacheLookup =
@@ -298,9 +303,10 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
     };
   };
 
-  /** The first cache rule matching a single-statement body, in config order. */
+  /** For a single-statement body: the query rule's cache action it carries, else the first matching cache.rules entry. */
   const ruleFor = (request: CacheRequest, classifications: readonly StatementClassification[], database: string): CacheRule | undefined => {
     const only = classifications.length === 1 ? classifications[0] : undefined;
+    if (only && request.rule) return request.rule;
     if (!only || rules.length === 0) return undefined;
     return findCacheRule(rules, { proxyUser: request.proxyUser, tables: resolveTableNames(only.tablesRead, database), normalized: only.normalized });
   };

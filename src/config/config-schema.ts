@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { statementTypes } from '../rules/query-rule.js';
 
 /**
  * The YAML file as written (snake_case, ClickHouse's names where one exists). Every object is strict:
@@ -161,6 +162,38 @@ const sessionsSchema = z
     path: ['default_timeout_seconds'],
   });
 
+// One entry of the top-level `rules:` (README "Query rules"); the checks that span keys (valid regexes, an action
+// present, ttl_ms with cache_non_deterministic, known users) are in findQueryRuleProblems.
+const settingValueSchema = z.union([z.string(), z.number(), z.boolean()]).transform((value) => (typeof value === 'boolean' ? (value ? '1' : '0') : String(value)));
+const queryRuleSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+    users: z.array(z.string().min(1)).min(1).optional(),
+    statement_types: z.array(z.enum(statementTypes)).min(1).optional(),
+    tables: z.array(z.string().min(1)).min(1).optional(),
+    fingerprints: z.array(z.string().min(1)).min(1).optional(),
+    match: z.string().min(1).optional(),
+    deny: z.string().min(1).optional(),
+    route: z.enum(['writer', 'readers']).optional(),
+    cache: z
+      .object({
+        ttl_ms: z.number().int().min(1).optional(),
+        no_cache: z.boolean().optional(),
+        cache_non_deterministic: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    settings: z
+      .object({
+        set: z.record(z.string().min(1), settingValueSchema).default({}),
+        cap: z.record(z.string().min(1), z.number().int().min(1)).default({}),
+      })
+      .strict()
+      .optional(),
+    rewrite: z.object({ pattern: z.string().min(1), replacement: z.string() }).strict().optional(),
+  })
+  .strict();
+
 export const configFileSchema = z
   .object({
     server: serverSchema.default({}),
@@ -168,6 +201,7 @@ export const configFileSchema = z
     clusters: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), clusterSchema),
     users: z.record(z.string().min(1), userSchema),
     cache: cacheSchema.default({}),
+    rules: z.array(queryRuleSchema).default([]),
   })
   .strict();
 

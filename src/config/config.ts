@@ -1,4 +1,5 @@
 import type { CacheConfig } from '../cache/cache-config.js';
+import type { QueryRule } from '../rules/query-rule.js';
 
 /** chgate's configuration after loading: validated, defaults filled, camelCase. */
 
@@ -87,4 +88,6 @@ export interface Config {
   cache: CacheConfig;
   clusters: Map<string, ClusterConfig>;
   users: Map<string, ProxyUserConfig>;
+  /** Top-level `rules:`, in order (README "Query rules"). Absent or empty: none. */
+  rules?: QueryRule[];
 }

@@ -6,6 +6,7 @@ import { configFileSchema, type ConfigFile } from './config-schema.js';
 import type { ClusterConfig, Config, ProxyUserConfig } from './config.js';
 import { parseCidr } from './parse-cidr.js';
 import { findCacheConfigProblems, findCacheRuleProblems, type CacheRule } from '../cache/cache-config.js';
+import { findQueryRuleProblems, type QueryRule } from '../rules/query-rule.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -156,6 +157,8 @@ function buildConfig(file: ConfigFile, source: string): Config {
   };
   for (const problem of findCacheRuleProblems(cacheConfig.rules)) fail(['cache', 'rules', problem.index, problem.key], problem.message);
   for (const problem of findCacheConfigProblems(cacheConfig)) fail(['cache'], problem);
+  const rules = file.rules.map(buildQueryRule);
+  for (const problem of findQueryRuleProblems(rules, new Set(users.keys()))) fail(['rules', problem.index, ...problem.key.split('.')], problem.message);
 
   return {
     cache: cacheConfig,
@@ -172,6 +175,28 @@ function buildConfig(file: ConfigFile, source: string): Config {
     },
     clusters,
     users,
+    rules,
+  };
+}
+
+function buildQueryRule(rule: ConfigFile['rules'][number]): QueryRule {
+  const cache = rule.cache && {
+    ...(rule.cache.ttl_ms !== undefined ? { ttlMs: rule.cache.ttl_ms } : {}),
+    ...(rule.cache.no_cache !== undefined ? { noCache: rule.cache.no_cache } : {}),
+    ...(rule.cache.cache_non_deterministic !== undefined ? { cacheNonDeterministic: rule.cache.cache_non_deterministic } : {}),
+  };
+  return {
+    name: rule.name,
+    ...(rule.users !== undefined ? { users: rule.users } : {}),
+    ...(rule.statement_types !== undefined ? { statementTypes: rule.statement_types } : {}),
+    ...(rule.tables !== undefined ? { tables: rule.tables } : {}),
+    ...(rule.fingerprints !== undefined ? { fingerprints: rule.fingerprints } : {}),
+    ...(rule.match !== undefined ? { match: rule.match } : {}),
+    ...(rule.deny !== undefined ? { deny: rule.deny } : {}),
+    ...(rule.route !== undefined ? { route: rule.route } : {}),
+    ...(cache !== undefined ? { cache } : {}),
+    ...(rule.settings !== undefined ? { settings: { set: rule.settings.set, cap: rule.settings.cap } } : {}),
+    ...(rule.rewrite !== undefined ? { rewrite: { pattern: rule.rewrite.pattern, replacement: rule.rewrite.replacement } } : {}),
   };
 }
 

@@ -10,5 +10,7 @@ export function findRestartOnlyChanges(running: Config, next: Config): string[] 
   if (running.server.listenPort !== next.server.listenPort) changed.push('server.listen_port');
   if (running.server.maxQueryHeadBytes !== next.server.maxQueryHeadBytes) changed.push('server.max_query_head_bytes');
   if (JSON.stringify(running.cache) !== JSON.stringify(next.cache)) changed.push('cache');
+  // Rules are compiled into the pipeline once, and the cache-hit fast path remembers what they decided per request.
+  if (JSON.stringify(running.rules ?? []) !== JSON.stringify(next.rules ?? [])) changed.push('rules');
   return changed;
 }

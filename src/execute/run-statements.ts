@@ -9,6 +9,7 @@ import { readBounded } from '../response/read-bounded.js';
 import type { PlannedStatement } from '../routing/plan-body.js';
 import type { DecodedRequest } from '../server/decode-request.js';
 import type { QueryHead } from '../server/read-query-head.js';
+import { applyRuleSettings } from '../rules/rule-settings.js';
 import { applySessionParams } from '../session/session-params.js';
 import { backendUserHeaders } from '../upstream/backend-user-headers.js';
 import { sendAsBackendUser } from '../upstream/backend-user.js';
@@ -325,6 +326,7 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
     applySessionParams(params, step.session);
     if (step.database !== undefined) params.set('database', step.database);
     for (const [name, value] of step.settings) params.set(name, value);
+    applyRuleSettings(params, step.rules?.settings?.action);
 
     const statementBytes = query.head.subarray(step.slice.start, isLast && rest ? undefined : step.slice.end);
     let body: Buffer | Readable | null = statementBytes;

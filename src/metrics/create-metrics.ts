@@ -19,6 +19,7 @@ export interface Metrics {
   upstreamStaleSocketRetries: Counter<'node'>;
   configReloads: Counter<'result'>;
   errors: Counter<'error'>;
+  ruleMatches: Counter<'rule' | 'action'>;
   cacheRequests: Counter<'user' | 'result' | 'reason'>;
   cacheFastHits: Counter;
   cacheStores: Counter;
@@ -56,6 +57,7 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
     upstreamStaleSocketRetries: new Counter({ name: 'chgate_upstream_stale_socket_retries_total', help: 'Requests sent again at once because a reused keep-alive socket broke before any response byte.', labelNames: ['node'], registers }),
     configReloads: new Counter({ name: 'chgate_config_reloads_total', help: 'Config reloads (SIGHUP), by result (success, failure: the running config stays).', labelNames: ['result'], registers }),
     errors: new Counter({ name: 'chgate_errors_total', help: 'Errors chgate answered itself, by ClickHouse error name.', labelNames: ['error'], registers }),
+    ruleMatches: new Counter({ name: 'chgate_rule_matches_total', help: 'Statements a query rule (top-level rules:) decided something for, by rule name and action (deny, route, cache, settings, rewrite).', labelNames: ['rule', 'action'], registers }),
     cacheRequests: new Counter({ name: 'chgate_cache_requests_total', help: 'Requests by cache result (hit, miss, bypass) and bypass reason, per proxy user.', labelNames: ['user', 'result', 'reason'], registers }),
     cacheFastHits: new Counter({ name: 'chgate_cache_fast_hits_total', help: 'Cache hits answered by the fast path (a request seen before, nothing to decide anew); also counted in chgate_cache_requests_total.', registers }),
     cacheStores: new Counter({ name: 'chgate_cache_stores_total', help: 'Responses stored in the cache.', registers }),

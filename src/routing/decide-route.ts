@@ -13,7 +13,9 @@ export type RouteReason =
   | 'pins-session'
   /** With session_id, after pinning: the session's temporary tables are on one node, every statement goes there. */
   | 'pinned-session'
-  | 'read-after-write';
+  | 'read-after-write'
+  /** A query rule's `route` (README "Query rules"). */
+  | 'rule';
 
 export interface RouteDecision {
   target: RouteTarget;

@@ -1,5 +1,6 @@
 import type { StatementClassification, StatementSlice } from '../sql/types.js';
 import { databaseOfTable, effectiveDatabase, resolveTableName } from '../sql/resolve-table.js';
+import type { RuleActions } from '../rules/evaluate-rules.js';
 import { decideRoute, type RouteContext, type RouteDecision } from './decide-route.js';
 
 export interface PlannedStatement {
@@ -16,6 +17,8 @@ export interface PlannedStatement {
    * node, and the statement carries it there.
    */
   session?: SessionMode;
+  /** What the operator's query rules decided for it (planRequestWithRules); absent without rules. */
+  rules?: RuleActions;
 }
 
 export type SessionMode = 'held' | 'pins' | 'pinned';

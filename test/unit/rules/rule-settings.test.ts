@@ -1,0 +1,32 @@
+import { expect } from 'chai';
+import { applyRuleSettings, paramsWithRuleSettings } from '../../../src/rules/rule-settings.js';
+
+describe('applyRuleSettings', () => {
+  const apply = (query: string, set: Record<string, string>, cap: Record<string, number>) => {
+    const params = new URLSearchParams(query);
+    applyRuleSettings(params, { set, cap });
+    return Object.fromEntries(params);
+  };
+
+  it('set replaces the client value', () => {
+    expect(apply('max_threads=16&database=x', { max_threads: '4' }, {})).to.deep.equal({ max_threads: '4', database: 'x' });
+    expect(apply('', { max_threads: '4' }, {})).to.deep.equal({ max_threads: '4' });
+  });
+
+  it('cap keeps a smaller client value, and replaces a larger, absent, unlimited (0) or non-numeric one', () => {
+    expect(apply('max_result_rows=10', {}, { max_result_rows: 1000 })).to.deep.equal({ max_result_rows: '10' });
+    expect(apply('max_result_rows=1000', {}, { max_result_rows: 1000 })).to.deep.equal({ max_result_rows: '1000' });
+    expect(apply('max_result_rows=5000', {}, { max_result_rows: 1000 })).to.deep.equal({ max_result_rows: '1000' });
+    expect(apply('', {}, { max_result_rows: 1000 })).to.deep.equal({ max_result_rows: '1000' });
+    expect(apply('max_result_rows=0', {}, { max_result_rows: 1000 })).to.deep.equal({ max_result_rows: '1000' });
+    expect(apply('max_threads=auto', {}, { max_threads: 2 })).to.deep.equal({ max_threads: '2' });
+    expect(apply('max_threads=-1', {}, { max_threads: 2 })).to.deep.equal({ max_threads: '2' });
+  });
+
+  it('copies for the cache key, leaving the request params alone', () => {
+    const params = new URLSearchParams('max_threads=8');
+    expect(paramsWithRuleSettings(params, undefined)).to.equal(params);
+    expect(paramsWithRuleSettings(params, { set: {}, cap: { max_threads: 2 } }).get('max_threads')).to.equal('2');
+    expect(params.get('max_threads')).to.equal('8');
+  });
+});
