@@ -4,6 +4,7 @@ import type { SqlClassifier } from '../sql/create-sql-classifier.js';
 import type { CompiledRules } from '../rules/compile-rules.js';
 import { evaluateRules, findRewrite, listMatches, ruleSubjectOf } from '../rules/evaluate-rules.js';
 import type { RuleAction, RuleRoute } from '../rules/query-rule.js';
+import { findCapOverride } from '../rules/rule-settings.js';
 import type { RouteContext, RouteDecision } from './decide-route.js';
 import { planBody, type PlannedStatement } from './plan-body.js';
 
@@ -44,7 +45,8 @@ export interface RequestRules {
  * rule matches is replaced by its rewritten normalized text, and the new body is split and classified anew, so
  * what runs, where it runs and how it is cached follow from the rewritten SQL (one pass: a rewritten statement is
  * not rewritten again). Then every statement's actions are decided; a deny anywhere refuses the whole body before
- * anything runs. Returns the head the statements' offsets refer to (the rewritten one, if any).
+ * anything runs, and so does a statement whose own SETTINGS clause sets a setting a rule caps (it would win).
+ * Returns the head the statements' offsets refer to (the rewritten one, if any).
  */
 export function planRequestWithRules(
   head: Buffer,
@@ -68,6 +70,10 @@ export function planRequestWithRules(
   });
   const denied = ruled.find((step) => step.rules?.deny)?.rules?.deny;
   if (denied) throw new ChgateError('ACCESS_DENIED', `denied by rule ${denied.rule}: ${denied.message}`);
+  for (const step of ruled) {
+    const override = findCapOverride(step.classification.normalized, step.rules?.settings?.action);
+    if (override) throw new ChgateError('ACCESS_DENIED', `rule ${step.rules?.settings?.rule} caps ${override}: the statement may not set it in a SETTINGS clause`);
+  }
   return { head, plan: ruled };
 }
 

@@ -21,3 +21,16 @@ export function paramsWithRuleSettings(params: URLSearchParams, settings: RuleSe
   applyRuleSettings(copy, settings);
   return copy;
 }
+
+/**
+ * The first capped setting the statement sets in its own SETTINGS clause, which ClickHouse applies over URL
+ * parameters: a cap that must hold refuses such a statement. Looks at the normalized text (keywords upper-case,
+ * tokens one space apart) after its last SETTINGS keyword; setting names are plain identifiers (checked at load).
+ */
+export function findCapOverride(normalized: string, settings: RuleSettingsAction | undefined): string | undefined {
+  if (!settings) return undefined;
+  const at = normalized.lastIndexOf(' SETTINGS ');
+  if (at < 0) return undefined;
+  const clause = normalized.slice(at + ' SETTINGS '.length);
+  return Object.keys(settings.cap).find((name) => new RegExp(`(?:^|, )${name} =`).test(clause));
+}

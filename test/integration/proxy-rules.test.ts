@@ -142,6 +142,17 @@ describe('query rules', function () {
     expect(other.text).to.match(/^max_result_rows\t5000\nmax_threads\t(?!3\n)/);
   });
 
+  it('refuses a statement of the app user that lifts the cap in its own SETTINGS clause (it would win in ClickHouse)', async () => {
+    const queryId = `rules-cap-${randomUUID()}`;
+    const refused = await as(APP, `SELECT id FROM ${small} SETTINGS max_result_rows = 0`, { query_id: queryId });
+    expect(refused.status).to.equal(403);
+    expect(refused.text).to.match(/^Code: 497\. DB::Exception: chgate: rule app-limits caps max_result_rows: .* \(ACCESS_DENIED\)\n$/);
+    await sleep(300);
+    expect(await findExecutions(cluster, queryId, 0)).to.deep.equal([]);
+    const other = await as(undefined, `SELECT id FROM ${small} SETTINGS max_result_rows = 0`);
+    expect(other.status, other.text).to.equal(200);
+  });
+
   it('rewrites the app user\'s statement: the rewritten SQL is what runs', async () => {
     const queryId = `rules-rewrite-${randomUUID()}`;
     const rewritten = await as(APP, `select id, v\n  from ${big}   order by id`, { query_id: queryId, default_format: 'TSV' });

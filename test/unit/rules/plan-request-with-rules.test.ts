@@ -92,6 +92,15 @@ describe('planRequestWithRules', () => {
     expect(plan('INSERT INTO t VALUES (1)', rules).sent).to.deep.equal(['INSERT INTO t VALUES (1)']);
   });
 
+  it('refuses a statement that lifts a capped setting in its own SETTINGS clause', () => {
+    const rules: QueryRule[] = [{ name: 'caps', users: ['app'], settings: { set: {}, cap: { max_result_rows: 100 } } }];
+    const error = denyOf(() => plan('SELECT 1; select * from t settings max_result_rows=0', rules));
+    expect(error.errorName).to.equal('ACCESS_DENIED');
+    expect(error.message).to.equal('rule caps caps max_result_rows: the statement may not set it in a SETTINGS clause');
+    expect(plan('SELECT * FROM t SETTINGS max_threads = 1', rules).targets).to.deep.equal(['reader/read/read']);
+    expect(plan('SELECT * FROM t SETTINGS max_result_rows = 0', rules, { user: 'other' }).targets).to.deep.equal(['reader/read/read']);
+  });
+
   it('carries each statement\'s actions for the cache and the settings', () => {
     const rules: QueryRule[] = [{ name: 'dash', users: ['grafana'], cache: { ttlMs: 10_000 }, settings: { set: {}, cap: { max_result_rows: 100 } } }];
     const [step] = plan('SELECT 1', rules, { user: 'grafana' }).plan;
