@@ -4,6 +4,7 @@ import type { AuthenticatedUser, Authenticator } from './auth/create-authenticat
 import { extractCredentials } from './auth/extract-credentials.js';
 import type { FastHitTemplate, QueryCache } from './cache/create-query-cache.js';
 import { ChgateError } from './errors/error-catalogue.js';
+import type { RequestLimits } from './limits/create-request-limits.js';
 import type { Metrics } from './metrics/create-metrics.js';
 import { isFastPathCandidate, requestSignature } from './server/request-signature.js';
 import { LruCache } from './sql/lru-cache.js';
@@ -55,6 +56,8 @@ export interface HitFastPathDependencies {
   /** Bodies up to this size are read here; larger ones stream through the full pipeline. */
   maxBodyBytes: number;
   maxRemembered?: number;
+  /** Per-user limits that apply to cache hits (README "Limits"): a hit takes no concurrency slot. */
+  limits?: Pick<RequestLimits, 'admitFastHit'>;
 }
 
 export function createHitFastPath(deps: HitFastPathDependencies): HitFastPath {
@@ -86,6 +89,8 @@ export function createHitFastPath(deps: HitFastPathDependencies): HitFastPath {
       const isSameBackend = read !== undefined && read.cluster === user.cluster && deps.clusters.get(user.cluster)?.readUser === read.backendUser;
       const hit = isSameBackend ? cache.tryFastHit(read.template) : undefined;
       if (!read || !hit) return { served: false, signature, body };
+      // requests_per_minute counts hits too; a refused one goes the full way, which answers with the right error.
+      if (deps.limits && !deps.limits.admitFastHit(user.name, body?.length ?? 0)) return { served: false, signature, body };
 
       const { entry } = hit;
       const headers: string[] = [];

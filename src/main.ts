@@ -6,6 +6,7 @@ import { openQueryCache, type CacheHooks } from './cache/create-query-cache.js';
 import { readBounded } from './response/read-bounded.js';
 import type { Config } from './config/config.js';
 import { findRestartOnlyChanges } from './config/restart-only-changes.js';
+import { createRequestLimits } from './limits/create-request-limits.js';
 import { createLogger, type Logger } from './log/create-logger.js';
 import { createMetrics, type Metrics } from './metrics/create-metrics.js';
 import { createPipeline } from './pipeline.js';
@@ -121,6 +122,12 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
     sessions: { registry: createSessionRegistry(), get config() { return current.sessions; } },
     // Restart-only (findRestartOnlyChanges): compiled once.
     rules: config.rules?.length ? compileRules(config.rules) : undefined,
+    // Per-user and per-cluster limits of the moment: a reload applies to the next request.
+    limits: createRequestLimits({
+      metrics,
+      userLimits: (name) => current.users.get(name)?.limits,
+      clusterLimits: (name) => current.clusters.get(name)?.limits,
+    }),
   });
   const handleAdmin = createAdminHandler({ authenticator, cache: { purge: (table) => cache.purge(table) } });
   const cacheGauges = setInterval(() => {

@@ -5,6 +5,7 @@ import type { CacheFill, CacheLookup, QueryCache } from './cache/create-query-ca
 import { ChgateError, toChgateError } from './errors/error-catalogue.js';
 import { createStatementRunner } from './execute/run-statements.js';
 import { createHitFastPath, type FastPathOutcome } from './hit-fast-path.js';
+import type { RequestLimits } from './limits/create-request-limits.js';
 import type { Logger } from './log/create-logger.js';
 import type { Metrics } from './metrics/create-metrics.js';
 import { createClientResponse, type ClientResponse } from './response/client-response.js';
@@ -32,6 +33,8 @@ export interface PipelineDependencies {
   logger: Logger;
   maxQueryHeadBytes: number;
   sessions: { registry: SessionRegistry; config: SessionsConfig };
+  /** Per-user and per-cluster limits (README "Limits"). */
+  limits: RequestLimits;
   /** The top-level `rules:`, compiled; absent when there are none. Restart-only, so the fast path's memo holds. */
   rules?: CompiledRules | undefined;
 }
@@ -59,11 +62,13 @@ export function createPipeline(deps: PipelineDependencies) {
       output.setHeader('x-clickhouse-query-id', decoded.queryId);
       const user = deps.authenticator.authenticate(decoded.credentials, request.socket.remoteAddress ?? '');
       userName = user.name;
+      // requests_per_minute and a declared body over max_body_bytes are refused here, before anything is read.
+      const limited = deps.limits.admit(user, request);
       const cluster = deps.clusters.get(user.cluster) as UpstreamCluster;
       // session_id: locked until the response ends, as ClickHouse does; chgate holds its SET / USE state.
       session = openHttpSession(deps.sessions.registry, deps.sessions.config, user.name, decoded.params);
 
-      const query = await readRequestQuery(request, decoded, deps.maxQueryHeadBytes, early?.body);
+      const query = await readRequestQuery(request, decoded, deps.maxQueryHeadBytes, early?.body, limited.body);
       const planned = planRequestWithRules(query.head, query.rest === null || decoded.isBodyOpaque, deps.classifier, {
         session: session?.start,
         database: decoded.params.get('database') ?? undefined,
@@ -99,11 +104,14 @@ export function createPipeline(deps: PipelineDependencies) {
       }
       output.setHeader('x-chgate-upstream', choices.map((choice) => choice?.node.name ?? '-').join(', '));
 
-      const lastUpstream = await runner.runStatements(
-        plan,
-        choices,
-        { cluster, decoded: session?.forward(decoded) ?? decoded, query, output, onStatementRan: session?.noteRan },
-        fill,
+      // Concurrency slots, max_execution_time and max_result_bytes: limited.run waits, times and caps the statements.
+      const lastUpstream = await limited.run(output, decoded.params, (limitedOutput) =>
+        runner.runStatements(
+          plan,
+          choices,
+          { cluster, decoded: session?.forward(decoded) ?? decoded, query, output: limitedOutput, onStatementRan: session?.noteRan },
+          fill,
+        ),
       );
       fill = undefined;
       output.finish(lastUpstream);
@@ -163,14 +171,20 @@ export function createPipeline(deps: PipelineDependencies) {
 }
 
 
-/** `preread`: the whole body, when the fast path has read it already. */
-async function readRequestQuery(request: IncomingMessage, decoded: DecodedRequest, limit: number, preread: Buffer | undefined): Promise<QueryHead> {
+/** `preread`: the whole body, when the fast path has read it already; `source`: the body to read instead of `request`. */
+async function readRequestQuery(
+  request: IncomingMessage,
+  decoded: DecodedRequest,
+  limit: number,
+  preread: Buffer | undefined,
+  source: Readable | undefined,
+): Promise<QueryHead> {
   if (decoded.method === 'GET') {
     request.resume();
     if (decoded.urlQuery === undefined) throw new ChgateError('SYNTAX_ERROR', 'Empty query');
     return readQueryHead(decoded.urlQuery, null, limit);
   }
-  const body = preread ? Readable.from([preread], { objectMode: false }) : decodeBodyStream(request);
+  const body = preread ? Readable.from([preread], { objectMode: false }) : decodeBodyStream(request, source);
   if (decoded.isBodyOpaque) {
     if (decoded.urlQuery === undefined) throw new ChgateError('BAD_ARGUMENTS', 'decompress=1 needs the query in the query URL parameter');
     const head = await readQueryHead(decoded.urlQuery, null, limit);

@@ -63,6 +63,34 @@ const healthSchema = z
   })
   .strict();
 
+// Limits (README "Limits"). max_concurrent_queries: queries running at once (past the cache); up to max_queued
+// more wait for a slot (first come, first served), each at most max_queue_wait_ms; beyond either the request is
+// refused with TOO_MANY_SIMULTANEOUS_QUERIES (code 202, HTTP 503).
+const concurrencyLimitKeys = {
+  max_concurrent_queries: z.number().int().min(1).max(1_000_000).optional(),
+  max_queued: z.number().int().min(0).max(1_000_000).default(0),
+  max_queue_wait_ms: z.number().int().min(1).max(600_000).default(10_000),
+};
+
+const clusterLimitsSchema = z.object(concurrencyLimitKeys).strict();
+
+const userLimitsSchema = z
+  .object({
+    ...concurrencyLimitKeys,
+    // Requests (cache hits too) per minute, as a token bucket (bursts up to a minute's worth); over it: QUOTA_EXCEEDED
+    // (code 201, HTTP 429).
+    requests_per_minute: z.number().int().min(1).optional(),
+    // Request body bytes as received (before Content-Encoding is decoded); over it: QUERY_IS_TOO_LARGE (413).
+    max_body_bytes: z.number().int().min(1).optional(),
+    // Sent to ClickHouse as max_execution_time (seconds, rounded up; a smaller client value is kept), and enforced by
+    // chgate: the query is killed (KILL QUERY) and the client gets TIMEOUT_EXCEEDED (code 159).
+    max_execution_time_ms: z.number().int().min(1).optional(),
+    // Response bytes streamed to the client; past it the rest is cut, the query killed, and the body ends with
+    // TOO_MANY_ROWS_OR_BYTES (code 396).
+    max_result_bytes: z.number().int().min(1).optional(),
+  })
+  .strict();
+
 const clusterSchema = z
   .object({
     write_user: credentialsSchema,
@@ -81,6 +109,8 @@ const clusterSchema = z
     // How long a write that must be sent again waits for a writer (to connect again, or to come back).
     write_retry_wait_ms: z.number().int().min(0).max(600_000).default(10_000),
     health: healthSchema.default({}),
+    // Limits over all users of the cluster (README "Limits").
+    limits: clusterLimitsSchema.optional(),
   })
   .strict();
 
@@ -94,6 +124,8 @@ const userSchema = z
     cluster: z.string().min(1),
     // May use the /admin endpoints (cache purge).
     admin: z.boolean().default(false),
+    // Per-user limits (README "Limits"); every key absent means no limit.
+    limits: userLimitsSchema.optional(),
   })
   .strict();
 

@@ -57,6 +57,30 @@ export interface ClusterConfig {
   /** Writes sent again: the INSERT body size kept in memory for a deduplicated resend (0: none), the wait for a writer. */
   writeRetry: WriteRetryConfig;
   health: HealthConfig;
+  /** Absent: no cluster-wide limit. */
+  limits?: ClusterLimitsConfig;
+}
+
+/** Queries at once, with a bounded first-come-first-served queue (README "Limits"). */
+export interface ConcurrencyLimitConfig {
+  maxConcurrentQueries: number;
+  maxQueued: number;
+  maxQueueWaitMs: number;
+}
+
+export interface ClusterLimitsConfig {
+  concurrency?: ConcurrencyLimitConfig;
+}
+
+/** Per-user limits; an absent key is no limit. */
+export interface UserLimitsConfig {
+  concurrency?: ConcurrencyLimitConfig;
+  requestsPerMinute?: number;
+  /** Request body bytes as received (before Content-Encoding is decoded). */
+  maxBodyBytes?: number;
+  maxExecutionTimeMs?: number;
+  /** Response bytes streamed to the client. */
+  maxResultBytes?: number;
 }
 
 export interface ProxyUserConfig {
@@ -67,6 +91,8 @@ export interface ProxyUserConfig {
   cluster: string;
   /** May use the /admin endpoints. */
   isAdmin: boolean;
+  /** Absent when the config sets none. */
+  limits?: UserLimitsConfig;
 }
 
 export interface ServerConfig {

@@ -3,7 +3,7 @@ import { BlockList } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import type { ZodIssue } from 'zod';
 import { configFileSchema, type ConfigFile } from './config-schema.js';
-import type { ClusterConfig, Config, ProxyUserConfig } from './config.js';
+import type { ClusterConfig, ClusterLimitsConfig, Config, ProxyUserConfig, UserLimitsConfig } from './config.js';
 import { parseCidr } from './parse-cidr.js';
 import { findCacheConfigProblems, findCacheRuleProblems, type CacheRule } from '../cache/cache-config.js';
 import { findQueryRuleProblems, type QueryRule } from '../rules/query-rule.js';
@@ -121,6 +121,7 @@ function buildConfig(file: ConfigFile, source: string): Config {
         recoveryMs: cluster.health.recovery_ms,
         maxReplicaLagSeconds: cluster.health.max_replica_lag_seconds,
       },
+      ...(cluster.limits !== undefined ? { limits: buildClusterLimits(cluster.limits) } : {}),
     });
   }
   if (clusters.size === 0) fail(['clusters'], 'at least one cluster is required');
@@ -137,6 +138,7 @@ function buildConfig(file: ConfigFile, source: string): Config {
       networks: user.networks,
       cluster: user.cluster,
       isAdmin: user.admin,
+      ...(user.limits !== undefined ? { limits: buildUserLimits(user.limits) } : {}),
     });
   }
   if (users.size === 0) fail(['users'], 'at least one user is required');
@@ -197,6 +199,24 @@ function buildQueryRule(rule: ConfigFile['rules'][number]): QueryRule {
     ...(cache !== undefined ? { cache } : {}),
     ...(rule.settings !== undefined ? { settings: { set: rule.settings.set, cap: rule.settings.cap } } : {}),
     ...(rule.rewrite !== undefined ? { rewrite: { pattern: rule.rewrite.pattern, replacement: rule.rewrite.replacement } } : {}),
+  };
+}
+
+type FileClusterLimits = NonNullable<ConfigFile['clusters'][string]['limits']>;
+
+function buildClusterLimits(limits: FileClusterLimits): ClusterLimitsConfig {
+  return limits.max_concurrent_queries === undefined
+    ? {}
+    : { concurrency: { maxConcurrentQueries: limits.max_concurrent_queries, maxQueued: limits.max_queued, maxQueueWaitMs: limits.max_queue_wait_ms } };
+}
+
+function buildUserLimits(limits: NonNullable<ConfigFile['users'][string]['limits']>): UserLimitsConfig {
+  return {
+    ...buildClusterLimits(limits),
+    ...(limits.requests_per_minute !== undefined ? { requestsPerMinute: limits.requests_per_minute } : {}),
+    ...(limits.max_body_bytes !== undefined ? { maxBodyBytes: limits.max_body_bytes } : {}),
+    ...(limits.max_execution_time_ms !== undefined ? { maxExecutionTimeMs: limits.max_execution_time_ms } : {}),
+    ...(limits.max_result_bytes !== undefined ? { maxResultBytes: limits.max_result_bytes } : {}),
   };
 }
 

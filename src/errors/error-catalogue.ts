@@ -11,6 +11,10 @@ export const errorCatalogue = {
   IP_ADDRESS_NOT_ALLOWED: { code: 195, status: 403 },
   // ClickHouse itself answers 500; 503 tells clients and load balancers this is overload, safe to retry later.
   TOO_MANY_SIMULTANEOUS_QUERIES: { code: 202, status: 503 },
+  // A user's requests_per_minute: newer ClickHouse answers its quota errors with 429 (18.16 named the code QUOTA_EXPIRED).
+  QUOTA_EXCEEDED: { code: 201, status: 429 },
+  // A user's max_result_bytes, as ClickHouse's own result limits (max_result_bytes); appended after streaming began.
+  TOO_MANY_ROWS_OR_BYTES: { code: 396, status: 500 },
   NETWORK_ERROR: { code: 210, status: 502 },
   QUERY_IS_TOO_LARGE: { code: 229, status: 413 },
   CANNOT_DECOMPRESS: { code: 271, status: 400 },

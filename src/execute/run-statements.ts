@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CacheFill, QueryCache } from '../cache/create-query-cache.js';
 import { ChgateError } from '../errors/error-catalogue.js';
+import { killReasonOf, type KillReason } from '../limits/limit-abort.js';
 import type { Logger } from '../log/create-logger.js';
 import type { Metrics } from '../metrics/create-metrics.js';
 import type { ClientResponse } from '../response/client-response.js';
@@ -196,7 +197,8 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
     const writeError = (error: ChgateError): ChgateError =>
       mayBeApplied ? new ChgateError(error.errorName, `${error.message}; the write may have been applied`, { cause: error.cause }) : error;
     // ClickHouse keeps running a query whose HTTP client went away: kill it on the node that runs it.
-    const killOnClientGone = (): void => killQuery(choice, decoded.queryId);
+    // The signal aborts too when a limit stops the query (max_execution_time_ms, max_result_bytes): killed the same way.
+    const killOnClientGone = (): void => killQuery(choice, decoded.queryId, killReasonOf(output.signal));
     output.signal.addEventListener('abort', killOnClientGone, { once: true });
     try {
       for (let attempt = 0; ; attempt++) {
@@ -243,7 +245,7 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
           });
           return { kind: 'streamed', upstream, node: choice.node, endedWithException };
         } catch (error) {
-          if (mayRetry && isRead && !output.isStarted) {
+          if (mayRetry && isRead && !output.isStarted && !output.signal.aborted) {
             retryOn(sameGroup, 'socket');
             continue;
           }
@@ -304,8 +306,8 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
     };
   }
 
-  function killQuery(choice: NodeChoice, queryId: string): void {
-    metrics.killedQueries.inc({ reason: 'client-gone' });
+  function killQuery(choice: NodeChoice, queryId: string, reason: KillReason): void {
+    metrics.killedQueries.inc({ reason });
     const sql = `KILL QUERY WHERE query_id = '${queryId.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
     sendAsBackendUser(choice, sql, { urgent: true })
       .then((response) => response.body.resume())

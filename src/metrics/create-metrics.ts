@@ -10,6 +10,7 @@ export interface Metrics {
   upstreamErrors: Counter<'node' | 'kind'>;
   upstreamRetries: Counter<'node' | 'reason'>;
   killedQueries: Counter<'reason'>;
+  limitsHit: Counter<'user' | 'limit'>;
   upstreamNodeState: Gauge<'node' | 'state'>;
   upstreamHealthTransitions: Counter<'node' | 'to'>;
   upstreamConnectionsOpened: Counter<'node'>;
@@ -50,6 +51,7 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
     upstreamNodeState: new Gauge({ name: 'chgate_upstream_node_state', help: 'Health state of each node: 1 for its current state (healthy, recovering, ejected), 0 for the others.', labelNames: ['node', 'state'], registers }),
     upstreamHealthTransitions: new Counter({ name: 'chgate_upstream_health_transitions_total', help: 'Node health state changes (ejections, returns), by node and new state.', labelNames: ['node', 'to'], registers }),
     killedQueries: new Counter({ name: 'chgate_killed_queries_total', help: 'Queries chgate killed on ClickHouse (KILL QUERY), by reason.', labelNames: ['reason'], registers }),
+    limitsHit: new Counter({ name: 'chgate_limits_hit_total', help: 'Requests refused or stopped by a limit, by proxy user and the limit\'s config key (max_concurrent_queries, max_queue_wait_ms, cluster_max_concurrent_queries, cluster_max_queue_wait_ms, requests_per_minute, max_body_bytes, max_execution_time_ms, max_result_bytes).', labelNames: ['user', 'limit'], registers }),
     upstreamConnectionsOpened: new Counter({ name: 'chgate_upstream_connections_opened_total', help: 'TCP connections opened to ClickHouse nodes.', labelNames: ['node'], registers }),
     upstreamConnectionsOpen: new Gauge({ name: 'chgate_upstream_connections_open', help: 'TCP connections to ClickHouse nodes open now.', labelNames: ['node'], registers }),
     upstreamQueueLength: new Gauge({ name: 'chgate_upstream_queue_length', help: 'Requests waiting for a free connection to a node (all connections_per_node busy).', labelNames: ['node'], registers }),

@@ -10,17 +10,18 @@ export interface QueryHead {
   rest: Readable | null;
 }
 
-export function decodeBodyStream(request: IncomingMessage): Readable {
+/** `source`: the body as received when not `request` itself (counted against a limit). */
+export function decodeBodyStream(request: IncomingMessage, source: Readable = request): Readable {
   const encoding = (request.headers['content-encoding'] ?? '').trim().toLowerCase();
-  if (encoding === '' || encoding === 'identity') return request;
+  if (encoding === '' || encoding === 'identity') return source;
   const decompressor =
     encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip()
     : encoding === 'deflate' ? createInflate()
     : encoding === 'br' ? createBrotliDecompress()
     : undefined;
   if (!decompressor) throw new ChgateError('UNKNOWN_COMPRESSION_METHOD', `Content-Encoding "${encoding}" is not supported`);
-  request.on('error', (error) => decompressor.destroy(error));
-  return request.pipe(decompressor);
+  source.on('error', (error) => decompressor.destroy(error));
+  return source.pipe(decompressor);
 }
 
 /**
@@ -60,6 +61,8 @@ export function readQueryHead(prefix: string | undefined, body: Readable | null,
       reject(
         isDecompression
           ? new ChgateError('CANNOT_DECOMPRESS', `cannot decompress the request body: ${error.message}`)
+          // A limit that cut the body (max_body_bytes) says so itself.
+          : error instanceof ChgateError ? error
           : new ChgateError('NETWORK_ERROR', `cannot read the request body: ${error.message}`, { cause: error }),
       );
     };
