@@ -8,7 +8,7 @@ import type { Config } from './config/config.js';
 import { findRestartOnlyChanges } from './config/restart-only-changes.js';
 import { createRequestLimits } from './limits/create-request-limits.js';
 import { createLogger, type Logger } from './log/create-logger.js';
-import { createMetrics, type Metrics } from './metrics/create-metrics.js';
+import { createMetrics, type Metrics, type PoolSample } from './metrics/create-metrics.js';
 import { createPipeline } from './pipeline.js';
 import { compileRules } from './rules/compile-rules.js';
 import { createHttpServer } from './server/create-server.js';
@@ -65,6 +65,7 @@ function upstreamMetricHooks(metrics: Metrics, logger: Logger, clusters: Readonl
     onQueueRejected: (node, reason) => metrics.upstreamQueueRejected.inc({ node, reason }),
     onStaleSocketRetry: (node) => metrics.upstreamStaleSocketRetries.inc({ node }),
     onNodeAdded: (node) => {
+      metrics.initNodeSeries(node.name);
       if (node.health) metrics.upstreamNodeState.set({ node: node.name, state: node.health.state() }, 1);
     },
     onNodeClosed: (node) => {
@@ -74,6 +75,17 @@ function upstreamMetricHooks(metrics: Metrics, logger: Logger, clusters: Readonl
       logger.info('removed node closed', { node: node.name });
     },
   };
+}
+
+/** The per-node pool gauges, read at scrape time. Idle: open connections no request is using. */
+function* poolSamples(clusters: ReadonlyMap<string, UpstreamCluster>): Generator<PoolSample> {
+  for (const cluster of clusters.values()) {
+    for (const node of cluster.nodes) {
+      const inFlight = node.inFlight();
+      const queued = node.queued();
+      yield { node: node.name, inFlight, queued, idleConnections: Math.max(0, node.connectionStats().open - (inFlight - queued)), lagSeconds: node.health?.lagSeconds() };
+    }
+  }
 }
 
 export type ReloadOutcome =
@@ -101,6 +113,7 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
   const clusters = new Map<string, UpstreamCluster>();
   const upstreamHooks = upstreamMetricHooks(metrics, logger, clusters);
   for (const cluster of config.clusters.values()) clusters.set(cluster.name, createUpstreamCluster(cluster, upstreamHooks));
+  metrics.observePools(() => poolSamples(clusters));
   let current = config;
   const cache = await openQueryCache(
     // Disabled: nothing is read or stored, but writes are still tracked, so no file is needed.

@@ -10,6 +10,7 @@ import type { Logger } from './log/create-logger.js';
 import type { Metrics } from './metrics/create-metrics.js';
 import { createClientResponse, type ClientResponse } from './response/client-response.js';
 import { routeLabel } from './routing/decide-route.js';
+import { requestRoute, type RequestRoute } from './routing/request-route.js';
 import type { PlannedStatement } from './routing/plan-body.js';
 import { planRequestWithRules } from './routing/plan-request.js';
 import type { CompiledRules } from './rules/compile-rules.js';
@@ -54,6 +55,7 @@ export function createPipeline(deps: PipelineDependencies) {
     if (early?.served) return;
     const output = createClientResponse(response);
     let userName = 'unauthenticated';
+    let route: RequestRoute = 'unknown';
     let fill: CacheFill | undefined;
     let session: HttpSession | undefined;
     try {
@@ -69,6 +71,7 @@ export function createPipeline(deps: PipelineDependencies) {
       session = openHttpSession(deps.sessions.registry, deps.sessions.config, user.name, decoded.params);
 
       const query = await readRequestQuery(request, decoded, deps.maxQueryHeadBytes, early?.body, limited.body);
+      const planStartedAt = performance.now();
       const planned = planRequestWithRules(query.head, query.rest === null || decoded.isBodyOpaque, deps.classifier, {
         session: session?.start,
         database: decoded.params.get('database') ?? undefined,
@@ -77,6 +80,8 @@ export function createPipeline(deps: PipelineDependencies) {
       // A rewrite rule may have changed the statements: what is sent is cut from the rewritten head.
       query.head = planned.head;
       const { plan } = planned;
+      metrics.sqlParseDuration.observe((performance.now() - planStartedAt) / 1000);
+      route = requestRoute(plan);
       const choices = plan.map((step) => (step.decision.target === 'local' ? undefined : cluster.pick(step.decision.target, step.decision.identity)));
       session?.placeStatements(plan, choices, cluster);
       output.setHeader('x-chgate-route', plan.map((step) => routeLabel(step.decision)).join(', '));
@@ -96,6 +101,7 @@ export function createPipeline(deps: PipelineDependencies) {
           output.setHeader('x-cache', 'HIT');
           output.setHeader('age', String(acquired.ageSeconds));
           output.replay(acquired.entry.status, acquired.entry.headers, acquired.entry.body);
+          metrics.cacheHitDuration.observe({ path: 'full' }, (performance.now() - startedAt) / 1000);
           return;
         }
         fill = acquired;
@@ -125,7 +131,7 @@ export function createPipeline(deps: PipelineDependencies) {
       fill?.abandon();
       session?.end();
       response.once('close', () => {
-        metrics.requests.inc({ user: userName, status: String(response.statusCode) });
+        metrics.requests.inc({ user: userName, status: String(response.statusCode), route });
         metrics.requestDuration.observe({ status: String(response.statusCode) }, (performance.now() - startedAt) / 1000);
       });
     }

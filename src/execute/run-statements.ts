@@ -345,7 +345,9 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
     const { node } = choice;
     try {
       const headersTimeoutMs = step.decision.identity === 'read' ? node.readHeadersTimeoutMs : undefined;
+      const sentAt = performance.now();
       const upstream = await node.request({ method: request.method, path: `/?${params.toString()}`, headers, body, signal, headersTimeoutMs });
+      metrics.upstreamDuration.observe({ node: node.name }, (performance.now() - sentAt) / 1000);
       // A 5xx that ClickHouse did not send (every ClickHouse response names its server) is the node failing;
       // ClickHouse's own errors are about the query, and prove the node alive.
       if (upstream.statusCode >= 500 && upstream.headers['x-clickhouse-server-display-name'] === undefined) node.health?.reportFailure('http-5xx');

@@ -3,8 +3,11 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** Every instrument chgate exports, created once at start and passed to the modules that record them. */
 export interface Metrics {
   registry: Registry;
-  requests: Counter<'user' | 'status'>;
+  requests: Counter<'user' | 'status' | 'route'>;
   requestDuration: Histogram<'status'>;
+  upstreamDuration: Histogram<'node'>;
+  cacheHitDuration: Histogram<'path'>;
+  sqlParseDuration: Histogram;
   statements: Counter<'route' | 'target' | 'type'>;
   upstreamRequests: Counter<'node' | 'status'>;
   upstreamErrors: Counter<'node' | 'kind'>;
@@ -31,6 +34,27 @@ export interface Metrics {
   cacheStoreErrors: Counter<'operation'>;
   cacheEntries: Gauge;
   cacheBytes: Gauge;
+  upstreamInFlight: Gauge<'node'>;
+  upstreamConnectionsIdle: Gauge<'node'>;
+  upstreamReplicaLag: Gauge<'node'>;
+  /** Where the per-node pool gauges read from at scrape time (set once the clusters exist; nothing per request). */
+  observePools(source: () => Iterable<PoolSample>): void;
+  /**
+   * Zero series for a node's rare events (errors by kind, queue rejections, health changes), so a dashboard shows
+   * 0 rather than nothing and rate() sees the first one.
+   */
+  initNodeSeries(node: string): void;
+}
+
+/** One node's pool as a scrape sees it. */
+export interface PoolSample {
+  node: string;
+  inFlight: number;
+  /** Of those, waiting for a free connection. */
+  queued: number;
+  idleConnections: number;
+  /** Undefined when not measured (a writer, health checks off) or unknown. */
+  lagSeconds: number | undefined;
 }
 
 // 100 µs to 60 s: a cache hit and a long analytical query on one scale.
@@ -40,10 +64,29 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
   const registry = new Registry();
   if (options.collectProcessMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'chgate_' });
   const registers = [registry];
+  let pools: () => Iterable<PoolSample> = () => [];
+  // Gauges read at scrape time: reset first, so a node removed by a reload disappears.
+  const poolGauge = (name: string, help: string, read: (sample: PoolSample) => number | undefined): Gauge<'node'> =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['node'],
+      registers,
+      collect() {
+        this.reset();
+        for (const sample of pools()) {
+          const value = read(sample);
+          if (value !== undefined) this.set({ node: sample.node }, value);
+        }
+      },
+    });
   return {
     registry,
-    requests: new Counter({ name: 'chgate_requests_total', help: 'Client requests by proxy user and HTTP status.', labelNames: ['user', 'status'], registers }),
+    requests: new Counter({ name: 'chgate_requests_total', help: 'Client requests by proxy user, HTTP status and route of the whole body (read, write, mixed: reads and writes, session: only SET/USE, unknown: not classified, or refused before).', labelNames: ['user', 'status', 'route'], registers }),
     requestDuration: new Histogram({ name: 'chgate_request_duration_seconds', help: 'Whole request time, from the request line to the last byte sent.', labelNames: ['status'], buckets: durationBuckets, registers }),
+    upstreamDuration: new Histogram({ name: 'chgate_upstream_duration_seconds', help: 'Time from sending a statement to a ClickHouse node to its response headers (ClickHouse answers headers once the query runs; the body streams after), by node.', labelNames: ['node'], buckets: durationBuckets, registers }),
+    cacheHitDuration: new Histogram({ name: 'chgate_cache_hit_duration_seconds', help: 'Whole time of requests answered from the cache, by path (fast: the hit fast path, full: decoded and classified first).', labelNames: ['path'], buckets: durationBuckets, registers }),
+    sqlParseDuration: new Histogram({ name: 'chgate_sql_parse_duration_seconds', help: 'Time to split, classify and route the statements of one request.', buckets: durationBuckets, registers }),
     statements: new Counter({ name: 'chgate_statements_total', help: 'Statements by classified route, where they went, and statement type.', labelNames: ['route', 'target', 'type'], registers }),
     upstreamRequests: new Counter({ name: 'chgate_upstream_requests_total', help: 'Requests sent to ClickHouse nodes, by node and HTTP status.', labelNames: ['node', 'status'], registers }),
     upstreamErrors: new Counter({ name: 'chgate_upstream_errors_total', help: 'Failures talking to a ClickHouse node, by kind.', labelNames: ['node', 'kind'], registers }),
@@ -54,7 +97,7 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
     limitsHit: new Counter({ name: 'chgate_limits_hit_total', help: 'Requests refused or stopped by a limit, by proxy user and the limit\'s config key (max_concurrent_queries, max_queue_wait_ms, cluster_max_concurrent_queries, cluster_max_queue_wait_ms, requests_per_minute, max_body_bytes, max_execution_time_ms, max_result_bytes).', labelNames: ['user', 'limit'], registers }),
     upstreamConnectionsOpened: new Counter({ name: 'chgate_upstream_connections_opened_total', help: 'TCP connections opened to ClickHouse nodes.', labelNames: ['node'], registers }),
     upstreamConnectionsOpen: new Gauge({ name: 'chgate_upstream_connections_open', help: 'TCP connections to ClickHouse nodes open now.', labelNames: ['node'], registers }),
-    upstreamQueueLength: new Gauge({ name: 'chgate_upstream_queue_length', help: 'Requests waiting for a free connection to a node (all connections_per_node busy).', labelNames: ['node'], registers }),
+    upstreamQueueLength: poolGauge('chgate_upstream_queue_length', 'Requests waiting for a free connection to a node (all connections_per_node busy).', (sample) => sample.queued),
     upstreamQueueRejected: new Counter({ name: 'chgate_upstream_queue_rejected_total', help: 'Requests refused with TOO_MANY_SIMULTANEOUS_QUERIES, by node and reason (full: max_queue reached, timeout: waited queue_timeout_ms).', labelNames: ['node', 'reason'], registers }),
     upstreamStaleSocketRetries: new Counter({ name: 'chgate_upstream_stale_socket_retries_total', help: 'Requests sent again at once because a reused keep-alive socket broke before any response byte.', labelNames: ['node'], registers }),
     configReloads: new Counter({ name: 'chgate_config_reloads_total', help: 'Config reloads (SIGHUP), by result (success, failure: the running config stays).', labelNames: ['result'], registers }),
@@ -70,5 +113,16 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
     cacheStoreErrors: new Counter({ name: 'chgate_cache_store_errors_total', help: 'Cache store operations that failed (served as misses, never as errors).', labelNames: ['operation'], registers }),
     cacheEntries: new Gauge({ name: 'chgate_cache_entries', help: 'Entries in the memory tier.', registers }),
     cacheBytes: new Gauge({ name: 'chgate_cache_bytes', help: 'Bytes accounted in the memory tier.', registers }),
+    upstreamInFlight: poolGauge('chgate_upstream_in_flight', 'Requests accepted by a node\'s pool and not finished (waiting for a connection, or sent and their body not read to the end).', (sample) => sample.inFlight),
+    upstreamConnectionsIdle: poolGauge('chgate_upstream_connections_idle', 'Open connections to a node that no request uses now.', (sample) => sample.idleConnections),
+    upstreamReplicaLag: poolGauge('chgate_upstream_replica_lag_seconds', 'Replica lag from the last health check (max absolute_delay of system.replicas); absent for writers and when unknown.', (sample) => sample.lagSeconds),
+    observePools(source) {
+      pools = source;
+    },
+    initNodeSeries(node) {
+      for (const kind of ['connect', 'timeout', 'socket', 'other', 'overload']) this.upstreamErrors.inc({ node, kind }, 0);
+      for (const reason of ['full', 'timeout']) this.upstreamQueueRejected.inc({ node, reason }, 0);
+      for (const to of ['ejected', 'recovering', 'healthy']) this.upstreamHealthTransitions.inc({ node, to }, 0);
+    },
   };
 }
