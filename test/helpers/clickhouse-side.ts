@@ -58,3 +58,14 @@ export async function createReplicatedTable(cluster: LocalCluster, table: string
     );
   }
 }
+
+/** The nodes whose system.processes show the query running now. */
+export async function nodesRunning(cluster: LocalCluster, queryId: string): Promise<string[]> {
+  const found = await Promise.all(
+    cluster.nodes.map(async (node: ClusterNode) => {
+      const count = await queryNode(node, `SELECT count() FROM system.processes WHERE query_id = '${queryId.replace(/'/g, "\\'")}'`, cluster.users.admin);
+      return count.trim() === '0' ? [] : [node.name];
+    }),
+  );
+  return found.flat();
+}

@@ -6,8 +6,9 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
-import { queryNode, waitUntil, type LocalCluster } from '../../scripts/local-cluster.js';
+import { waitUntil, type LocalCluster } from '../../scripts/local-cluster.js';
 import { startTestChgate, type TestChgate } from '../helpers/chgate.js';
+import { nodesRunning } from '../helpers/clickhouse-side.js';
 import { CLUSTER_START_TIMEOUT_MS, getTestCluster } from '../helpers/cluster.js';
 
 describe('client gone', function () {
@@ -22,15 +23,7 @@ describe('client gone', function () {
   });
   after(async () => chgate?.stop());
 
-  const runningOn = async (queryId: string): Promise<string[]> => {
-    const found = await Promise.all(
-      cluster.nodes.map(async (node) => {
-        const count = await queryNode(node, `SELECT count() FROM system.processes WHERE query_id = '${queryId}'`, cluster.users.admin);
-        return count.trim() === '0' ? [] : [node.name];
-      }),
-    );
-    return found.flat();
-  };
+  const runningOn = (queryId: string): Promise<string[]> => nodesRunning(cluster, queryId);
 
   it('kills the running query on its node within 1 s of the client disconnecting', async () => {
     const queryId = randomUUID();

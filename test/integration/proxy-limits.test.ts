@@ -8,17 +8,12 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Pool, request } from 'undici';
+import { request } from 'undici';
 import { queryNode, waitUntil, type LocalCluster } from '../../scripts/local-cluster.js';
 import { startTestChgate, type TestChgate } from '../helpers/chgate.js';
+import { nodesRunning } from '../helpers/clickhouse-side.js';
+import { sendConcurrently, type Outcome } from '../helpers/concurrent-requests.js';
 import { CLUSTER_START_TIMEOUT_MS, getTestCluster } from '../helpers/cluster.js';
-
-interface Outcome {
-  status: number;
-  code: string | undefined;
-  body: string;
-  ms: number;
-}
 
 /** The generated config with `limits` (YAML flow mapping) on the default user, and optionally on the cluster. */
 function withLimits(user: string, cluster?: string, cacheOn = false) {
@@ -36,23 +31,6 @@ async function send(url: string, body: string | Readable, options: { path?: stri
   const text = await response.body.text();
   const code = response.headers['x-clickhouse-exception-code'];
   return { status: response.statusCode, code: typeof code === 'string' ? code : undefined, body: text, ms: Date.now() - startedAt };
-}
-
-async function sendConcurrently(url: string, sql: string[]): Promise<Outcome[]> {
-  const client = new Pool(url, { connections: sql.length });
-  try {
-    const startedAt = Date.now();
-    return await Promise.all(
-      sql.map(async (statement) => {
-        const response = await client.request({ method: 'POST', path: '/', body: statement });
-        const body = await response.body.text();
-        const code = response.headers['x-clickhouse-exception-code'];
-        return { status: response.statusCode, code: typeof code === 'string' ? code : undefined, body, ms: Date.now() - startedAt };
-      }),
-    );
-  } finally {
-    await client.close();
-  }
 }
 
 async function limitsHit(chgate: TestChgate, limit: string): Promise<number> {
@@ -74,15 +52,7 @@ describe('limits', function () {
     cluster = await getTestCluster();
   });
 
-  const runningOn = async (queryId: string): Promise<string[]> => {
-    const found = await Promise.all(
-      cluster.nodes.map(async (node) => {
-        const count = await queryNode(node, `SELECT count() FROM system.processes WHERE query_id = '${queryId}'`, cluster.users.admin);
-        return count.trim() === '0' ? [] : [node.name];
-      }),
-    );
-    return found.flat();
-  };
+  const runningOn = (queryId: string): Promise<string[]> => nodesRunning(cluster, queryId);
 
   /** query_log types of the query on every node (2 finished, 3/4 an exception; 18.16 has no exception_code). */
   const loggedAs = async (queryId: string): Promise<string[]> => {

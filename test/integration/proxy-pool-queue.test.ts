@@ -6,39 +6,15 @@
  *   for i in 1 2 3 4 5 6; do curl -s 'http://127.0.0.1:8124/' --data-binary 'SELECT sleep(1)' & done; wait
  */
 import { expect } from 'chai';
-import { Pool } from 'undici';
 import type { LocalCluster } from '../../scripts/local-cluster.js';
 import { startTestChgate, type TestChgate } from '../helpers/chgate.js';
+import { sendConcurrently } from '../helpers/concurrent-requests.js';
 import { CLUSTER_START_TIMEOUT_MS, getTestCluster } from '../helpers/cluster.js';
-
-interface Outcome {
-  status: number;
-  code: string | undefined;
-  body: string;
-  ms: number;
-}
 
 /** Every read on the writer alone, with the given pool settings. */
 function withPool(pool: string) {
   return (yaml: string): string =>
     yaml.replace(/readers:\n(?: {6}- .*\n)+/, 'readers: []\n').replace(/pool:\n {6}connections_per_node: \d+\n/, `pool:\n${pool}`);
-}
-
-async function sendConcurrently(url: string, sql: string[]): Promise<Outcome[]> {
-  const client = new Pool(url, { connections: sql.length });
-  try {
-    const startedAt = Date.now();
-    return await Promise.all(
-      sql.map(async (statement) => {
-        const response = await client.request({ method: 'POST', path: '/', body: statement });
-        const body = await response.body.text();
-        const code = response.headers['x-clickhouse-exception-code'];
-        return { status: response.statusCode, code: typeof code === 'string' ? code : undefined, body, ms: Date.now() - startedAt };
-      }),
-    );
-  } finally {
-    await client.close();
-  }
 }
 
 async function counterValue(chgate: TestChgate, reason: string): Promise<number> {
