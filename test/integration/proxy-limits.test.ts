@@ -185,6 +185,39 @@ describe('limits', function () {
     });
   });
 
+  it('cuts chunked INSERT data that passes max_body_bytes while it streams to ClickHouse: 413, nothing past the limit sent', async () => {
+    // Past server.max_query_head_bytes (1 MiB) INSERT data streams to the writer as it arrives: the cut happens there.
+    const chgate = await startTestChgate(cluster, { editConfig: withLimits('{ max_body_bytes: 2000000 }') });
+    const table = `limits_body_${Date.now()}`;
+    await queryNode(cluster.writer, `CREATE TABLE default.${table} (s String) ENGINE = MergeTree ORDER BY tuple()`, cluster.users.admin);
+    try {
+      // 100,000 rows of 29 bytes: 2.9 MB.
+      const rows = (from: number, count: number): Buffer =>
+        Buffer.from(Array.from({ length: count }, (_, i) => `${String(from + i).padStart(28, '0')}\n`).join(''));
+      const body = Readable.from((function* () {
+        yield Buffer.from(`INSERT INTO default.${table} FORMAT TSV\n`);
+        for (let i = 0; i < 100; i++) yield rows(i * 1000, 1000);
+      })());
+      const outcome = await send(chgate.url, body);
+      expect(outcome.status).to.equal(413);
+      expect(outcome.code).to.equal('229');
+      expect(outcome.body).to.contain('more than max_body_bytes (2000000)');
+      // ClickHouse 18.16 takes a chunked body whose connection closed as complete and writes the rows it got (newer
+      // servers refuse a truncated chunked body): never a row past the limit.
+      const count = Number(await queryNode(cluster.writer, `SELECT count() FROM default.${table}`, cluster.users.admin));
+      console.error(`      ${count} of 100000 rows written before the cut`);
+      expect(count).to.be.at.most(Math.floor(2_000_000 / 29));
+      await queryNode(cluster.writer, `TRUNCATE TABLE default.${table}`, cluster.users.admin);
+      // Within the limit, the same kind of body goes in whole.
+      const small = Readable.from([Buffer.from(`INSERT INTO default.${table} FORMAT TSV\n`), rows(0, 30_000), rows(30_000, 30_000)]);
+      expect((await send(chgate.url, small)).status).to.equal(200);
+      expect((await queryNode(cluster.writer, `SELECT count() FROM default.${table}`, cluster.users.admin)).trim()).to.equal('60000');
+    } finally {
+      await chgate.stop();
+      await queryNode(cluster.writer, `DROP TABLE IF EXISTS default.${table}`, cluster.users.admin);
+    }
+  });
+
   it('kills a query past max_execution_time_ms and answers TIMEOUT_EXCEEDED (159)', async () => {
     const chgate = await startTestChgate(cluster, { editConfig: withLimits('{ max_execution_time_ms: 1000 }') });
     try {
