@@ -81,7 +81,7 @@ export function createHitFastPath(deps: HitFastPathDependencies): HitFastPath {
       }
       let user: AuthenticatedUser;
       try {
-        user = authenticator.authenticate(extractCredentials(request.headers, url.searchParams), request.socket.remoteAddress ?? '');
+        user = await authenticator.authenticate(extractCredentials(request.headers, url.searchParams), request.socket.remoteAddress ?? '', request.headers['x-forwarded-for']);
       } catch {
         // The full pipeline answers with the right error.
         return { served: false, signature: undefined, body };

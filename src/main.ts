@@ -121,8 +121,8 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
     { queryWriter: (sql) => queryEveryWriter(clusters, sql), hooks: cacheMetricHooks(metrics, logger) },
   );
   // Swapped by reload(); a request authenticates against the users of the moment it arrived.
-  let users = createAuthenticator(config.users.values());
-  const authenticator: Authenticator = { authenticate: (credentials, remoteAddress) => users.authenticate(credentials, remoteAddress) };
+  let users = createAuthenticator(config.users.values(), { trustedProxies: config.server.trustedProxies });
+  const authenticator: Authenticator = { authenticate: (credentials, remoteAddress, forwardedFor) => users.authenticate(credentials, remoteAddress, forwardedFor) };
   const handleQuery = createPipeline({
     authenticator,
     cache,
@@ -185,7 +185,7 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
         added.push(...cluster.nodes.map((node) => node.name));
       }
     }
-    users = createAuthenticator(next.users.values());
+    users = createAuthenticator(next.users.values(), { trustedProxies: next.server.trustedProxies });
     for (const [name, cluster] of clusters) {
       if (next.clusters.has(name)) continue;
       // No user maps to it any more; requests already on it finish before its pools close.

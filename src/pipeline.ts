@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Authenticator, AuthenticatedUser } from './auth/create-authenticator.js';
+import { checkRights } from './auth/check-rights.js';
 import type { CacheFill, CacheLookup, QueryCache } from './cache/create-query-cache.js';
 import { ChgateError, toChgateError } from './errors/error-catalogue.js';
 import { createStatementRunner } from './execute/run-statements.js';
@@ -62,7 +63,7 @@ export function createPipeline(deps: PipelineDependencies) {
       if (early?.readError) throw early.readError;
       const decoded = decodeRequest(request, url);
       output.setHeader('x-clickhouse-query-id', decoded.queryId);
-      const user = deps.authenticator.authenticate(decoded.credentials, request.socket.remoteAddress ?? '');
+      const user = await deps.authenticator.authenticate(decoded.credentials, request.socket.remoteAddress ?? '', request.headers['x-forwarded-for']);
       userName = user.name;
       // requests_per_minute and a declared body over max_body_bytes are refused here, before anything is read.
       const limited = deps.limits.admit(user, request);
@@ -80,6 +81,8 @@ export function createPipeline(deps: PipelineDependencies) {
       // A rewrite rule may have changed the statements: what is sent is cut from the rewritten head.
       query.head = planned.head;
       const { plan } = planned;
+      // readonly / deny_ddl: the whole body is refused before any statement of it reaches ClickHouse.
+      checkRights(user, plan);
       metrics.sqlParseDuration.observe((performance.now() - planStartedAt) / 1000);
       route = requestRoute(plan);
       const choices = plan.map((step) => (step.decision.target === 'local' ? undefined : cluster.pick(step.decision.target, step.decision.identity)));

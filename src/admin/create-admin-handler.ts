@@ -17,7 +17,7 @@ export function createAdminHandler(deps: { authenticator: Authenticator; cache: 
     request.resume();
     try {
       const credentials = extractCredentials(request.headers, url.searchParams);
-      const user = deps.authenticator.authenticate(credentials, request.socket.remoteAddress ?? '');
+      const user = await deps.authenticator.authenticate(credentials, request.socket.remoteAddress ?? '', request.headers['x-forwarded-for']);
       if (!user.isAdmin) throw new ChgateError('ACCESS_DENIED', `${user.name}: the admin endpoints need a user with admin: true`);
       if (url.pathname === '/admin/cache/purge') {
         if (request.method !== 'POST') throw new ChgateError('UNSUPPORTED_METHOD', 'use POST to purge the cache');

@@ -1,45 +1,125 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { BlockList, isIPv4 } from 'node:net';
+import { createHmac, randomBytes } from 'node:crypto';
+import { BlockList } from 'node:net';
 import type { ProxyUserConfig } from '../config/config.js';
 import { parseCidr } from '../config/parse-cidr.js';
 import { ChgateError } from '../errors/error-catalogue.js';
+import { isAddressInList, resolveClientAddress } from './client-address.js';
 import type { ClientCredentials } from './extract-credentials.js';
+import { defaultScryptParameters, isFastScheme, parsePasswordHash, unsaltedSha256Hash, verifyPassword, type PasswordHash } from './password-hash.js';
 
 export interface AuthenticatedUser {
   name: string;
   cluster: string;
   isAdmin: boolean;
+  /** Only reads (and plain SET / USE): anything else is refused before it reaches ClickHouse. */
+  readonly: boolean;
+  /** No DDL (CREATE, ALTER, DROP, ...): INSERT and reads are allowed. */
+  denyDdl: boolean;
 }
 
 export interface Authenticator {
-  authenticate(credentials: ClientCredentials, remoteAddress: string): AuthenticatedUser;
+  /**
+   * `remoteAddress`: the TCP peer; `forwardedFor`: its X-Forwarded-For header, believed only when the peer is a
+   * trusted proxy. Rejects with AUTHENTICATION_FAILED.
+   */
+  authenticate(credentials: ClientCredentials, remoteAddress: string, forwardedFor?: string | string[]): Promise<AuthenticatedUser>;
+}
+
+export interface AuthenticatorOptions {
+  /** server.trusted_proxies: CIDRs whose X-Forwarded-For is believed. */
+  trustedProxies?: readonly string[];
+  /** Correct (user, password) pairs remembered so a slow hash is computed once, not per request. */
+  maxRememberedPasswords?: number;
+  /** scrypt checks running at once (default 2); more wait their turn. */
+  maxConcurrentSlowChecks?: number;
 }
 
 interface PreparedUser {
-  config: ProxyUserConfig;
-  passwordDigest: Buffer;
+  name: string;
+  /** Absent: no password; only an empty one matches. */
+  hash: PasswordHash | undefined;
   allowed: BlockList;
+  result: AuthenticatedUser;
 }
 
-const emptyPasswordDigest = createHash('sha256').update('').digest();
+/** A config user's stored password, parsed (the config loader has validated it already). */
+export function storedPasswordOf(user: ProxyUserConfig): PasswordHash | undefined {
+  if (user.passwordHash !== undefined) return parsePasswordHash(user.passwordHash);
+  if (user.passwordSha256Hex !== undefined) return unsaltedSha256Hash(user.passwordSha256Hex);
+  return undefined;
+}
 
-export function createAuthenticator(users: Iterable<ProxyUserConfig>): Authenticator {
+export function createAuthenticator(users: Iterable<ProxyUserConfig>, options: AuthenticatorOptions = {}): Authenticator {
   const prepared = new Map<string, PreparedUser>();
   for (const user of users) {
     const allowed = new BlockList();
     for (const network of user.networks) parseCidr(network, allowed);
-    const passwordDigest = user.passwordSha256Hex ? Buffer.from(user.passwordSha256Hex, 'hex') : emptyPasswordDigest;
-    prepared.set(user.name, { config: user, passwordDigest, allowed });
+    prepared.set(user.name, {
+      name: user.name,
+      hash: storedPasswordOf(user),
+      allowed,
+      result: { name: user.name, cluster: user.cluster, isAdmin: user.isAdmin, readonly: user.readonly, denyDdl: user.denyDdl },
+    });
   }
+  let trusted: BlockList | undefined;
+  if (options.trustedProxies && options.trustedProxies.length > 0) {
+    trusted = new BlockList();
+    for (const network of options.trustedProxies) parseCidr(network, trusted);
+  }
+
+  // Unknown users are checked against this (it never matches), so they cost what a default-scheme user costs and
+  // response time does not tell which user names exist.
+  const decoy: PasswordHash = { scheme: 'scrypt', ...defaultScryptParameters, salt: randomBytes(16), hash: randomBytes(32) };
+
+  // Correct passwords of slow schemes, remembered under HMAC(per-process random key, user, password): a repeated
+  // correct login costs one HMAC-SHA256 instead of a scrypt, and the map holds nothing an attacker could reverse
+  // without the key, which never leaves this process. Wrong passwords are never remembered: they always pay the slow
+  // hash. Bounded: the oldest entry goes first.
+  const rememberKey = randomBytes(32);
+  const maxRemembered = options.maxRememberedPasswords ?? 10_000;
+  const remembered = new Set<string>();
+  const rememberedId = (user: string, password: string): string =>
+    createHmac('sha256', rememberKey).update(user).update('\u0000').update(password).digest('base64');
+
+  // scrypt runs on libuv's small thread pool, which the cache's SQLite and file I/O share: a flood of wrong
+  // passwords may take only a few of its threads. Waiters are bounded by the open client connections.
+  const maxSlow = options.maxConcurrentSlowChecks ?? 2;
+  let slowRunning = 0;
+  const slowWaiting: Array<() => void> = [];
+  const verifySlowly = async (hash: PasswordHash, password: string): Promise<boolean> => {
+    if (slowRunning >= maxSlow) await new Promise<void>((resolve) => slowWaiting.push(resolve));
+    else slowRunning += 1;
+    try {
+      return await verifyPassword(hash, password);
+    } finally {
+      // The slot passes straight to the next waiter, or is freed.
+      const next = slowWaiting.shift();
+      if (next) next();
+      else slowRunning -= 1;
+    }
+  };
+
+  const passwordMatches = async (user: PreparedUser | undefined, password: string): Promise<boolean> => {
+    if (user && !user.hash) return password === '';
+    const hash = user?.hash ?? decoy;
+    if (isFastScheme(hash)) return (await verifyPassword(hash, password)) && user !== undefined;
+    if (!user) return verifySlowly(hash, password).then(() => false);
+    const id = rememberedId(user.name, password);
+    if (remembered.has(id)) return true;
+    if (!(await verifySlowly(hash, password))) return false;
+    if (remembered.size >= maxRemembered) remembered.delete(remembered.values().next().value as string);
+    remembered.add(id);
+    return true;
+  };
 
   // Network checks per (user, address), remembered: BlockList.check allocates, and clients reconnect from few
   // addresses. Bounded: cleared when full.
   const addressDecisions = new Map<string, boolean>();
-  const isAllowedFrom = (user: PreparedUser, remoteAddress: string): boolean => {
-    const cacheKey = `${user.config.name}\u0000${remoteAddress}`;
+  const isAllowedFrom = (user: PreparedUser, address: string): boolean => {
+    const cacheKey = `${user.name}\u0000${address}`;
     let allowed = addressDecisions.get(cacheKey);
     if (allowed === undefined) {
-      allowed = isAddressAllowed(user.allowed, remoteAddress);
+      allowed = isAddressInList(user.allowed, address);
       if (addressDecisions.size >= 10_000) addressDecisions.clear();
       addressDecisions.set(cacheKey, allowed);
     }
@@ -47,32 +127,18 @@ export function createAuthenticator(users: Iterable<ProxyUserConfig>): Authentic
   };
 
   return {
-    authenticate(credentials, remoteAddress) {
+    async authenticate(credentials, remoteAddress, forwardedFor) {
       const user = prepared.get(credentials.user);
-      let passwordMatches: boolean;
-      if (user && !user.config.passwordSha256Hex) {
-        // No password configured: only an empty one matches; there is no secret whose timing could leak.
-        passwordMatches = credentials.password === '';
-      } else {
-        // Hash even for unknown users, so response time does not tell which user names exist.
-        const given = createHash('sha256').update(credentials.password, 'utf8').digest();
-        passwordMatches = timingSafeEqual(given, user?.passwordDigest ?? emptyPasswordDigest) && user !== undefined;
-      }
-      if (!user || !passwordMatches || !isAllowedFrom(user, remoteAddress)) {
+      const matches = await passwordMatches(user, credentials.password);
+      const address = resolveClientAddress(remoteAddress, forwardedFor, trusted);
+      if (!user || !matches || !isAllowedFrom(user, address)) {
         // One message for every cause, as ClickHouse does: the client learns nothing about which check failed.
         throw new ChgateError(
           'AUTHENTICATION_FAILED',
           `${credentials.user}: Authentication failed: password is incorrect, or there is no user with such name, or this address is not allowed`,
         );
       }
-      return { name: user.config.name, cluster: user.config.cluster, isAdmin: user.config.isAdmin };
+      return user.result;
     },
   };
-}
-
-function isAddressAllowed(allowed: BlockList, remoteAddress: string): boolean {
-  // Dual-stack sockets report IPv4 clients as ::ffff:a.b.c.d; match them against IPv4 networks too.
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(remoteAddress)?.[1];
-  if (mapped && isIPv4(mapped) && allowed.check(mapped, 'ipv4')) return true;
-  return allowed.check(remoteAddress, isIPv4(remoteAddress) ? 'ipv4' : 'ipv6');
 }

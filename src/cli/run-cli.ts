@@ -1,4 +1,6 @@
-import { createHash } from 'node:crypto';
+import { hashPassword } from '../auth/password-hash.js';
+import { findDeprecatedAuthSettings } from '../auth/deprecated-settings.js';
+import type { Config } from '../config/config.js';
 import { loadConfigFile } from '../config/load-config.js';
 import { createLogger, isLogLevel } from '../log/create-logger.js';
 import { startChgate } from '../main.js';
@@ -8,7 +10,8 @@ const usage = `Usage:
   chgate serve --config FILE [--log-level debug|info|warn|error]
                                run the proxy (SIGHUP: reload FILE, SIGTERM: finish requests and stop)
   chgate classify [--jsonl]    read SQL on stdin, print how chgate classifies it
-  chgate hash-password         read a password on stdin, print its SHA-256 for password_sha256_hex
+  chgate hash-password [--scheme scrypt|sha256]
+                               read a password on stdin, print a salted hash for password_hash
 `;
 
 export async function runCli(args: string[]): Promise<number> {
@@ -19,7 +22,7 @@ export async function runCli(args: string[]): Promise<number> {
     case 'classify':
       return runClassifyCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
     case 'hash-password':
-      return hashPassword();
+      return hashPasswordCommand(rest);
     case undefined:
     case '--help':
     case 'help':
@@ -48,12 +51,17 @@ async function serve(args: string[]): Promise<number> {
     return 2;
   }
   const logger = createLogger(level);
-  const config = await loadConfigFile(configPath);
+  const load = async (): Promise<Config> => {
+    const loaded = await loadConfigFile(configPath);
+    for (const warning of findDeprecatedAuthSettings(loaded)) logger.warn(warning);
+    return loaded;
+  };
+  const config = await load();
   const running = await startChgate(config, { logger });
   // SIGHUP re-reads the config file and applies what can change at runtime; a bad file is logged and ignored.
   const reload = (): void => {
     logger.info('reloading config', { path: configPath });
-    void running.reload(() => loadConfigFile(configPath));
+    void running.reload(load);
   };
   process.on('SIGHUP', reload);
   await new Promise<void>((resolve) => {
@@ -70,10 +78,16 @@ async function serve(args: string[]): Promise<number> {
   return 0;
 }
 
-async function hashPassword(): Promise<number> {
+/** Reads the password on stdin (one trailing newline dropped), prints a new salted hash (scrypt by default). */
+async function hashPasswordCommand(args: string[]): Promise<number> {
+  const scheme = optionValue(args, '--scheme') ?? 'scrypt';
+  if (scheme !== 'scrypt' && scheme !== 'sha256') {
+    process.stderr.write(`--scheme must be scrypt or sha256 (got "${scheme}")\n`);
+    return 2;
+  }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
-  process.stdout.write(`${createHash('sha256').update(password, 'utf8').digest('hex')}\n`);
+  process.stdout.write(`${await hashPassword(password, scheme)}\n`);
   return 0;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describePasswordHashProblem } from '../auth/password-hash.js';
 import { statementTypes } from '../rules/query-rule.js';
 
 /**
@@ -116,6 +117,15 @@ const clusterSchema = z
 
 const userSchema = z
   .object({
+    // Salted: scrypt$N$r$p$<salt b64>$<hash b64> or sha256$<salt hex>$<hash hex> (`chgate hash-password`).
+    password_hash: z
+      .string()
+      .superRefine((value, context) => {
+        const problem = describePasswordHashProblem(value);
+        if (problem) context.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+      })
+      .optional(),
+    // Deprecated (unsalted): use password_hash.
     password_sha256_hex: z
       .string()
       .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (SHA-256 of the password)')
@@ -124,6 +134,10 @@ const userSchema = z
     cluster: z.string().min(1),
     // May use the /admin endpoints (cache purge).
     admin: z.boolean().default(false),
+    // Rights, checked before anything reaches ClickHouse: readonly allows only reads, SET and USE; deny_ddl
+    // refuses CREATE / ALTER / DROP / RENAME / TRUNCATE and the like.
+    readonly: z.boolean().default(false),
+    deny_ddl: z.boolean().default(false),
     // Per-user limits (README "Limits"); every key absent means no limit.
     limits: userLimitsSchema.optional(),
   })
@@ -175,6 +189,8 @@ const serverSchema = z
     max_query_head_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(1024 * 1024),
     // On SIGTERM: stop accepting, let requests in flight finish for at most this long, then close what is left.
     shutdown_timeout_ms: z.number().int().min(0).default(30_000),
+    // Peers (CIDRs) whose X-Forwarded-For header is believed for users' allowed networks; from anyone else it is ignored.
+    trusted_proxies: z.array(z.string().min(1)).default([]),
   })
   .strict();
 

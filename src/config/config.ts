@@ -85,12 +85,18 @@ export interface UserLimitsConfig {
 
 export interface ProxyUserConfig {
   name: string;
-  /** Absent: the user has no password. */
+  /** Salted hash (`scrypt$...` or `sha256$...`). Absent, with passwordSha256Hex absent too: no password. */
+  passwordHash?: string;
+  /** Deprecated unsalted SHA-256 (hex). */
   passwordSha256Hex?: string;
   networks: string[];
   cluster: string;
   /** May use the /admin endpoints. */
   isAdmin: boolean;
+  /** Only reads, SET and USE. */
+  readonly: boolean;
+  /** No DDL; INSERT allowed. */
+  denyDdl: boolean;
   /** Absent when the config sets none. */
   limits?: UserLimitsConfig;
 }
@@ -100,6 +106,8 @@ export interface ServerConfig {
   listenPort: number;
   maxQueryHeadBytes: number;
   shutdownTimeoutMs: number;
+  /** CIDRs whose X-Forwarded-For is believed. */
+  trustedProxies: string[];
 }
 
 export interface SessionsConfig {

@@ -132,16 +132,25 @@ function buildConfig(file: ConfigFile, source: string): Config {
     user.networks.forEach((network, index) => {
       if (!parseCidr(network, new BlockList())) fail(['users', name, 'networks', index], `"${network}" is not an IP address or CIDR`);
     });
+    if (user.password_hash !== undefined && user.password_sha256_hex !== undefined) {
+      fail(['users', name, 'password_hash'], 'give password_hash or the deprecated password_sha256_hex, not both');
+    }
     users.set(name, {
       name,
+      ...(user.password_hash !== undefined ? { passwordHash: user.password_hash } : {}),
       ...(user.password_sha256_hex !== undefined ? { passwordSha256Hex: user.password_sha256_hex.toLowerCase() } : {}),
       networks: user.networks,
       cluster: user.cluster,
       isAdmin: user.admin,
+      readonly: user.readonly,
+      denyDdl: user.deny_ddl,
       ...(user.limits !== undefined ? { limits: buildUserLimits(user.limits) } : {}),
     });
   }
   if (users.size === 0) fail(['users'], 'at least one user is required');
+  file.server.trusted_proxies.forEach((network, index) => {
+    if (!parseCidr(network, new BlockList())) fail(['server', 'trusted_proxies', index], `"${network}" is not an IP address or CIDR`);
+  });
 
   const { cache } = file;
   const cacheConfig = {
@@ -169,6 +178,7 @@ function buildConfig(file: ConfigFile, source: string): Config {
       listenPort: file.server.listen_port,
       maxQueryHeadBytes: file.server.max_query_head_bytes,
       shutdownTimeoutMs: file.server.shutdown_timeout_ms,
+      trustedProxies: file.server.trusted_proxies,
     },
     sessions: {
       defaultTimeoutSeconds: file.sessions.default_timeout_seconds,

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,8 +35,9 @@ export function renderTestConfig(cluster: LocalCluster, options: TestChgateOptio
 /** chgate in this process, on a free port, in front of the test cluster. */
 export async function startTestChgate(cluster: LocalCluster, options: TestChgateOptions = {}): Promise<TestChgate> {
   const config = parseConfigText(renderTestConfig(cluster, options), {});
-  const running = await startChgate(config, { logger: createLogger('silent') });
-  return { url: `http://127.0.0.1:${running.address.port}`, running, stop: () => running.close() };
+  const log = openTestLog('in-process');
+  const running = await startChgate(config, { logger: createLogger('debug', log) });
+  return { url: `http://127.0.0.1:${running.address.port}`, running, stop: () => running.close().finally(() => log.end()) };
 }
 
 export interface ChgateProcess {
@@ -46,14 +48,30 @@ export interface ChgateProcess {
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 
+/**
+ * Every chgate a test run starts logs here (one file each), so test/integration/zz-no-secrets-in-logs.test.ts can
+ * check that no password reached a log line. One directory per mocha process.
+ */
+export const TEST_CHGATE_LOG_DIR = join(tmpdir(), `chgate-test-logs-${process.env.CHGATE_TEST_BASE_PORT ?? 19200}`, String(process.pid));
+function openTestLog(kind: string): NodeJS.WritableStream {
+  mkdirSync(TEST_CHGATE_LOG_DIR, { recursive: true });
+  return createWriteStream(join(TEST_CHGATE_LOG_DIR, `${kind}-${Date.now()}-${randomUUID().slice(0, 8)}.log`), { flags: 'a' });
+}
+
 /** chgate as operators run it: the built `bin/chgate.js serve --config FILE`, in its own process. */
 export async function spawnChgate(cluster: LocalCluster, port: number, options: TestChgateOptions = {}): Promise<ChgateProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'chgate-process-'));
   const configPath = join(dir, 'chgate.yaml');
   writeFileSync(configPath, renderTestConfig(cluster, options, port));
   const child = spawn(process.execPath, [join(repositoryRoot, 'bin/chgate.js'), 'serve', '--config', configPath, '--log-level', 'warn'], {
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Shown as before, and kept for the no-secrets-in-logs test.
+  const log = openTestLog('process');
+  child.stdout?.pipe(process.stdout, { end: false });
+  child.stderr?.pipe(process.stderr, { end: false });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
   for (;;) {

@@ -42,12 +42,14 @@ describe('config loader', () => {
     });
     expect(config.users.get('app')).to.deep.equal({
       name: 'app',
-      passwordSha256Hex: '2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b',
+      passwordHash: 'scrypt$16384$8$1$dFs59/KihDw5/20Uo34/mA==$1T1rK2qRVPNsRbkJ9lPkFVdnOAoMyD2ZwI4jrp2nYiw=',
       networks: ['10.0.0.0/8', '127.0.0.1', '::1/128'],
       cluster: 'production',
       isAdmin: false,
+      readonly: false,
+      denyDdl: false,
     });
-    expect(config.server).to.deep.equal({ listenHost: '127.0.0.1', listenPort: 8124, maxQueryHeadBytes: 1048576, shutdownTimeoutMs: 30000 });
+    expect(config.server).to.deep.equal({ listenHost: '127.0.0.1', listenPort: 8124, maxQueryHeadBytes: 1048576, shutdownTimeoutMs: 30000, trustedProxies: ['10.0.0.1', 'fd00::/8'] });
     expect(config.cache.rules?.map((rule) => rule.name)).to.deep.equal(['dashboards', 'live-orders', 'imported']);
     expect(config.cache.rules?.[0]).to.deep.equal({
       name: 'dashboards',
@@ -62,7 +64,7 @@ describe('config loader', () => {
 
   it('loads minimal.yaml with defaults: loopback-only user without password', async () => {
     const config = await loadConfigFile(join(configDir, 'minimal.yaml'), {});
-    expect(config.users.get('default')).to.deep.equal({ name: 'default', networks: ['127.0.0.0/8', '::1/128'], cluster: 'local', isAdmin: false });
+    expect(config.users.get('default')).to.deep.equal({ name: 'default', networks: ['127.0.0.0/8', '::1/128'], cluster: 'local', isAdmin: false, readonly: false, denyDdl: false });
     expect(config.clusters.get('local')?.readers).to.deep.equal([]);
     expect(config.clusters.get('local')?.writeUser).to.deep.equal({ user: 'default', password: '' });
   });
