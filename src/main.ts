@@ -63,6 +63,7 @@ function upstreamMetricHooks(metrics: Metrics, logger: Logger, clusters: Readonl
     },
     onQueueLength: (node, length) => metrics.upstreamQueueLength.set({ node }, length),
     onQueueRejected: (node, reason) => metrics.upstreamQueueRejected.inc({ node, reason }),
+    onQueueWait: (node, seconds) => metrics.upstreamQueueWait.observe({ node }, seconds),
     onStaleSocketRetry: (node) => metrics.upstreamStaleSocketRetries.inc({ node }),
     onNodeAdded: (node) => {
       metrics.initNodeSeries(node.name);

@@ -83,7 +83,8 @@ const userLimitsSchema = z
     requests_per_minute: z.number().int().min(1).optional(),
     // Request body bytes as received (before Content-Encoding is decoded); over it: QUERY_IS_TOO_LARGE (413).
     max_body_bytes: z.number().int().min(1).optional(),
-    // Sent to ClickHouse as max_execution_time (seconds, rounded up; a smaller client value is kept), and enforced by
+    // Sent to ClickHouse as max_execution_time (the next whole second past it, a backstop behind chgate's own timer;
+    // a smaller client value is kept), and enforced by
     // chgate: the query is killed (KILL QUERY) and the client gets TIMEOUT_EXCEEDED (code 159).
     max_execution_time_ms: z.number().int().min(1).optional(),
     // Response bytes streamed to the client; past it the rest is cut, the query killed, and the body ends with

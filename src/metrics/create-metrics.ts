@@ -20,6 +20,7 @@ export interface Metrics {
   upstreamConnectionsOpen: Gauge<'node'>;
   upstreamQueueLength: Gauge<'node'>;
   upstreamQueueRejected: Counter<'node' | 'reason'>;
+  upstreamQueueWait: Histogram<'node'>;
   upstreamStaleSocketRetries: Counter<'node'>;
   configReloads: Counter<'result'>;
   errors: Counter<'error'>;
@@ -40,7 +41,7 @@ export interface Metrics {
   /** Where the per-node pool gauges read from at scrape time (set once the clusters exist; nothing per request). */
   observePools(source: () => Iterable<PoolSample>): void;
   /**
-   * Zero series for a node's rare events (errors by kind, queue rejections, health changes), so a dashboard shows
+   * Zero series for a node's rare events (errors by kind, queue rejections and wait, health changes), so a dashboard shows
    * 0 rather than nothing and rate() sees the first one.
    */
   initNodeSeries(node: string): void;
@@ -99,6 +100,7 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
     upstreamConnectionsOpen: new Gauge({ name: 'chgate_upstream_connections_open', help: 'TCP connections to ClickHouse nodes open now.', labelNames: ['node'], registers }),
     upstreamQueueLength: poolGauge('chgate_upstream_queue_length', 'Requests waiting for a free connection to a node (all connections_per_node busy).', (sample) => sample.queued),
     upstreamQueueRejected: new Counter({ name: 'chgate_upstream_queue_rejected_total', help: 'Requests refused with TOO_MANY_SIMULTANEOUS_QUERIES, by node and reason (full: max_queue reached, timeout: waited queue_timeout_ms).', labelNames: ['node', 'reason'], registers }),
+    upstreamQueueWait: new Histogram({ name: 'chgate_upstream_queue_wait_seconds', help: 'How long requests that found every connection to a node busy waited for one, by node (refused ones count in chgate_upstream_queue_rejected_total).', labelNames: ['node'], buckets: durationBuckets, registers }),
     upstreamStaleSocketRetries: new Counter({ name: 'chgate_upstream_stale_socket_retries_total', help: 'Requests sent again at once because a reused keep-alive socket broke before any response byte.', labelNames: ['node'], registers }),
     configReloads: new Counter({ name: 'chgate_config_reloads_total', help: 'Config reloads (SIGHUP), by result (success, failure: the running config stays).', labelNames: ['result'], registers }),
     errors: new Counter({ name: 'chgate_errors_total', help: 'Errors chgate answered itself, by ClickHouse error name.', labelNames: ['error'], registers }),
@@ -123,6 +125,7 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
       for (const kind of ['connect', 'timeout', 'socket', 'other', 'overload']) this.upstreamErrors.inc({ node, kind }, 0);
       for (const reason of ['full', 'timeout']) this.upstreamQueueRejected.inc({ node, reason }, 0);
       for (const to of ['ejected', 'recovering', 'healthy']) this.upstreamHealthTransitions.inc({ node, to }, 0);
+      this.upstreamQueueWait.zero({ node });
     },
   };
 }

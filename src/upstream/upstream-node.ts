@@ -76,6 +76,8 @@ export interface UpstreamNodeHooks {
   onHealthChange?(node: string, from: HealthState, to: HealthState, reason: string): void;
   onQueueLength?(node: string, length: number): void;
   onQueueRejected?(node: string, reason: QueueRejection): void;
+  /** A queued request got a connection after waiting this long (requests that found one free never waited). */
+  onQueueWait?(node: string, seconds: number): void;
   /** A request broke on a reused keep-alive socket before any response byte and was sent again. */
   onStaleSocketRetry?(node: string): void;
 }
@@ -192,6 +194,7 @@ export function createUpstreamNode(
       hooks.onQueueRejected?.(config.name, 'full');
       return Promise.reject(tooManyQueries(`all ${pool.connectionsPerNode} connections to ${config.name} are busy and ${pool.maxQueue} requests wait already`));
     }
+    const queuedAt = performance.now();
     return new Promise<Slot>((resolve, reject) => {
       const leave = (): void => {
         clearTimeout(timer);
@@ -203,6 +206,7 @@ export function createUpstreamNode(
       const waiter: Waiter = {
         resolve: (slot) => {
           leave();
+          hooks.onQueueWait?.(config.name, (performance.now() - queuedAt) / 1000);
           resolve(slot);
         },
         reject: (error) => {
