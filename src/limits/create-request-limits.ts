@@ -167,11 +167,12 @@ export function createRequestLimits(deps: RequestLimitsDependencies): RequestLim
 }
 
 /**
- * ClickHouse stops the query itself too (max_execution_time, in whole seconds, rounded up so chgate's timer comes
- * first); a smaller value the client sent is kept, a larger one or 0 (no limit) is replaced.
+ * ClickHouse stops the query itself too (max_execution_time, whole seconds on 18.16): the next whole second past the
+ * limit, a backstop should chgate's KILL not arrive, that never races chgate's timer (so the client always gets
+ * chgate's answer). A smaller value the client sent is kept; a larger one or 0 (no limit) is replaced.
  */
 function forwardMaxExecutionTime(params: URLSearchParams, maxExecutionTimeMs: number): void {
-  const seconds = Math.ceil(maxExecutionTimeMs / 1000);
+  const seconds = Math.floor(maxExecutionTimeMs / 1000) + 1;
   const given = Number(params.get('max_execution_time') ?? '0');
   if (!(Number.isFinite(given) && given > 0 && given <= seconds)) params.set('max_execution_time', String(seconds));
 }

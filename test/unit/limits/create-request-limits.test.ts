@@ -85,7 +85,7 @@ describe('request limits', () => {
     expect(failure).to.equal(error);
   });
 
-  it('forwards max_execution_time in seconds (rounded up), keeping a smaller client value', async () => {
+  it('forwards max_execution_time as the next whole second past the limit, keeping a smaller client value', async () => {
     const { requestLimits } = setUp({ maxExecutionTimeMs: 1500 });
     const run = async (given: string): Promise<string | null> => {
       const params = new URLSearchParams(given);
@@ -96,6 +96,10 @@ describe('request limits', () => {
     expect(await run('max_execution_time=0')).to.equal('2');
     expect(await run('max_execution_time=60')).to.equal('2');
     expect(await run('max_execution_time=1')).to.equal('1');
+    const exact = setUp({ maxExecutionTimeMs: 1000 }).requestLimits;
+    const params = new URLSearchParams();
+    await exact.admit(user, get('GET')).run(fakeOutput(), params, async () => undefined);
+    expect(params.get('max_execution_time')).to.equal('2');
   });
 
   it('aborts the signal at max_execution_time_ms (kill reason timeout) and rejects with TIMEOUT_EXCEEDED', async () => {
