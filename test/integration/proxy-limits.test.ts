@@ -14,6 +14,7 @@ import { startTestChgate, type TestChgate } from '../helpers/chgate.js';
 import { nodesRunning } from '../helpers/clickhouse-side.js';
 import { sendConcurrently, type Outcome } from '../helpers/concurrent-requests.js';
 import { CLUSTER_START_TIMEOUT_MS, getTestCluster } from '../helpers/cluster.js';
+import { counterSum } from '../helpers/metric-values.js';
 
 /** The generated config with `limits` (YAML flow mapping) on the default user, and optionally on the cluster. */
 function withLimits(user: string, cluster?: string, cacheOn = false) {
@@ -33,15 +34,8 @@ async function send(url: string, body: string | Readable, options: { path?: stri
   return { status: response.statusCode, code: typeof code === 'string' ? code : undefined, body: text, ms: Date.now() - startedAt };
 }
 
-async function limitsHit(chgate: TestChgate, limit: string): Promise<number> {
-  const metric = await chgate.running.metrics.limitsHit.get();
-  return metric.values.filter((value) => value.labels.limit === limit).reduce((sum, value) => sum + value.value, 0);
-}
-
-async function killed(chgate: TestChgate, reason: string): Promise<number> {
-  const metric = await chgate.running.metrics.killedQueries.get();
-  return metric.values.filter((value) => value.labels.reason === reason).reduce((sum, value) => sum + value.value, 0);
-}
+const limitsHit = (chgate: TestChgate, limit: string): Promise<number> => counterSum(chgate.running.metrics.limitsHit, 'limit', limit);
+const killed = (chgate: TestChgate, reason: string): Promise<number> => counterSum(chgate.running.metrics.killedQueries, 'reason', reason);
 
 describe('limits', function () {
   this.timeout(60_000);

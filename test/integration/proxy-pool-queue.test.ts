@@ -10,6 +10,7 @@ import type { LocalCluster } from '../../scripts/local-cluster.js';
 import { startTestChgate, type TestChgate } from '../helpers/chgate.js';
 import { sendConcurrently } from '../helpers/concurrent-requests.js';
 import { CLUSTER_START_TIMEOUT_MS, getTestCluster } from '../helpers/cluster.js';
+import { counterSum } from '../helpers/metric-values.js';
 
 /** Every read on the writer alone, with the given pool settings. */
 function withPool(pool: string) {
@@ -17,10 +18,8 @@ function withPool(pool: string) {
     yaml.replace(/readers:\n(?: {6}- .*\n)+/, 'readers: []\n').replace(/pool:\n {6}connections_per_node: \d+\n/, `pool:\n${pool}`);
 }
 
-async function counterValue(chgate: TestChgate, reason: string): Promise<number> {
-  const metric = await chgate.running.metrics.upstreamQueueRejected.get();
-  return metric.values.filter((value) => value.labels.reason === reason).reduce((sum, value) => sum + value.value, 0);
-}
+const counterValue = (chgate: TestChgate, reason: string): Promise<number> =>
+  counterSum(chgate.running.metrics.upstreamQueueRejected, 'reason', reason);
 
 describe('upstream wait queue', function () {
   this.timeout(60_000);
