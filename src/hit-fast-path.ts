@@ -82,9 +82,9 @@ export function createHitFastPath(deps: HitFastPathDependencies): HitFastPath {
       let user: AuthenticatedUser;
       try {
         user = await authenticator.authenticate(extractCredentials(request.headers, url.searchParams), request.socket.remoteAddress ?? '', request.headers['x-forwarded-for']);
-      } catch {
-        // The full pipeline answers with the right error.
-        return { served: false, signature: undefined, body };
+      } catch (error) {
+        // The full pipeline answers with this error: checking the password again there would cost a second scrypt.
+        return { served: false, signature: undefined, body, readError: error as ChgateError };
       }
       const signature = requestSignature(user.name, request, url, body);
       const read = remembered.get(signature);

@@ -75,12 +75,16 @@ describe('proxy users: passwords, networks, rights', function () {
   let cluster: LocalCluster;
   let chgate: TestChgate;
   let table: string;
+  let hashedHash: string;
+  let officeHash: string;
 
   before(async function () {
     this.timeout(CLUSTER_START_TIMEOUT_MS);
     cluster = await getTestCluster();
     table = `default.auth_${randomUUID().slice(0, 8)}`;
     await queryNode(cluster.writer, `CREATE TABLE ${table} (id UInt32, note String) ENGINE = MergeTree ORDER BY id`, cluster.users.admin);
+    hashedHash = await hashPassword(P.hashed);
+    officeHash = await hashPassword(P.office, 'sha256');
     chgate = await startTestChgate(cluster, {
       editConfig: withUsers(
         {
@@ -146,6 +150,41 @@ describe('proxy users: passwords, networks, rights', function () {
         }
       } finally {
         await own.stop();
+      }
+    });
+  });
+
+  describe('with the cache on', () => {
+    it('a cached read (fast path) is served only to the right password, from an allowed address', async () => {
+      const cached = await startTestChgate(cluster, {
+        editConfig: (yaml) =>
+          withUsers({ hashed: { password_hash: hashedHash }, office: { password_hash: officeHash, networks: ['10.20.0.0/16'] } }, { trusted_proxies: ['127.0.0.1'] })(
+            yaml.replace('cache:\n  enabled: false\n', 'cache:\n  enabled: true\n'),
+          ),
+      });
+      try {
+        const sql = `SELECT count() FROM ${table} /* auth-cache */`;
+        for (const [user, password, headers] of [['hashed', P.hashed, {}], ['office', P.office, { 'x-forwarded-for': '10.20.3.4' }]] as const) {
+          const first = await requestNode({ url: cached.url }, sql, { user, password, headers });
+          expect(first.status, first.body).to.equal(200);
+          for (let i = 0; i < 3; i++) {
+            const again = await requestNode({ url: cached.url }, sql, { user, password, headers });
+            expect(again.status).to.equal(200);
+            expect(again.headers['x-cache']).to.equal('HIT');
+          }
+          // The same request, remembered by the fast path, with a wrong password or from a disallowed address.
+          expectClickHouseError(await requestNode({ url: cached.url }, sql, { user, password: `${password}x`, headers }), 401, 516, 'AUTHENTICATION_FAILED');
+          expectClickHouseError(await requestNode({ url: cached.url }, sql, { user, password: '', headers }), 401, 516, 'AUTHENTICATION_FAILED');
+          expectClickHouseError(
+            await requestNode({ url: cached.url }, sql, { user, password, headers: { 'x-forwarded-for': '192.168.7.7' } }),
+            401, 516, 'AUTHENTICATION_FAILED',
+          );
+        }
+        // The repeats were answered by the fast path, which authenticates on its own.
+        const metrics = await (await fetch(`${cached.url}/metrics`)).text();
+        expect(Number(/^chgate_cache_fast_hits_total (\d+)/m.exec(metrics)?.[1] ?? 0)).to.be.greaterThan(0);
+      } finally {
+        await cached.stop();
       }
     });
   });
