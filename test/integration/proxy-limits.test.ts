@@ -10,7 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { queryNode, waitUntil, type LocalCluster } from '../../scripts/local-cluster.js';
-import { startTestChgate, type TestChgate } from '../helpers/chgate.js';
+import { parseConfigText } from '../../src/config/load-config.js';
+import { renderTestConfig, startTestChgate, type TestChgate } from '../helpers/chgate.js';
 import { nodesRunning } from '../helpers/clickhouse-side.js';
 import { sendConcurrently, type Outcome } from '../helpers/concurrent-requests.js';
 import { CLUSTER_START_TIMEOUT_MS, getTestCluster } from '../helpers/cluster.js';
@@ -138,6 +139,20 @@ describe('limits', function () {
       const fastHits = await chgate.running.metrics.cacheFastHits.get();
       expect(fastHits.values[0]?.value ?? 0).to.be.at.least(1);
       expect(await limitsHit(chgate, 'requests_per_minute')).to.be.at.least(1);
+    } finally {
+      await chgate.stop();
+    }
+  });
+
+  it('applies limits changed by a reload (SIGHUP) to the next request', async () => {
+    const chgate = await startTestChgate(cluster, { editConfig: withLimits('{ requests_per_minute: 1000 }') });
+    try {
+      expect((await send(chgate.url, 'SELECT 1')).status).to.equal(200);
+      const outcome = await chgate.running.reload(async () => parseConfigText(renderTestConfig(cluster, { editConfig: withLimits('{ requests_per_minute: 1 }') }), {}));
+      expect(outcome.result).to.equal('success');
+      // The bucket keeps its level, capped at the new size: one request, then the quota.
+      expect((await send(chgate.url, 'SELECT 1')).status).to.equal(200);
+      expect((await send(chgate.url, 'SELECT 1')).status).to.equal(429);
     } finally {
       await chgate.stop();
     }
