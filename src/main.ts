@@ -1,17 +1,20 @@
-import type { ServerResponse } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import type { Server, ServerResponse } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createAdminHandler } from './admin/create-admin-handler.js';
 import { createAuthenticator, type Authenticator } from './auth/create-authenticator.js';
 import { openQueryCache, type CacheHooks } from './cache/create-query-cache.js';
 import { readBounded } from './response/read-bounded.js';
-import type { Config } from './config/config.js';
+import type { Config, ServerConfig, ServerTlsConfig } from './config/config.js';
 import { findRestartOnlyChanges } from './config/restart-only-changes.js';
 import { createRequestLimits } from './limits/create-request-limits.js';
 import { createLogger, type Logger } from './log/create-logger.js';
+import { withMaskedSecrets } from './log/masking-logger.js';
 import { createMetrics, type Metrics, type PoolSample } from './metrics/create-metrics.js';
 import { createPipeline } from './pipeline.js';
 import { compileRules } from './rules/compile-rules.js';
-import { createHttpServer } from './server/create-server.js';
+import { applyServerLimits, createHttpServer, type ServerLimits, type TlsKeyPair } from './server/create-server.js';
 import { createSessionRegistry } from './session/session-registry.js';
 import { createSqlClassifier } from './sql/create-sql-classifier.js';
 import { sendAsBackendUser } from './upstream/backend-user.js';
@@ -89,13 +92,40 @@ function* poolSamples(clusters: ReadonlyMap<string, UpstreamCluster>): Generator
   }
 }
 
+function serverLimits(server: ServerConfig): ServerLimits {
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxHeaderBytes, maxUrlBytes, maxConnections } = server;
+  return { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxHeaderBytes, maxUrlBytes, maxConnections };
+}
+
+function backendPasswords(config: Config): string[] {
+  return [...config.clusters.values()].flatMap((cluster) => [cluster.writeUser.password, cluster.readUser.password]);
+}
+
+async function readKeyPair(tls: ServerTlsConfig): Promise<TlsKeyPair> {
+  const [cert, key] = await Promise.all([readFile(tls.certFile), readFile(tls.keyFile)]);
+  return { cert, key };
+}
+
+/** `verify: false` is allowed only when written out, and never silently. */
+function warnUnverifiedTls(config: Config, logger: Logger): void {
+  for (const cluster of config.clusters.values()) {
+    for (const node of [...cluster.writers, ...cluster.readers]) {
+      if (node.tls?.verify === false && node.url.startsWith('https:')) {
+        logger.warn('TLS certificate verification is off for a ClickHouse node (tls.verify: false)', { cluster: cluster.name, node: node.name });
+      }
+    }
+  }
+}
+
 export type ReloadOutcome =
   | { result: 'success'; added: string[]; removed: string[]; needsRestart: string[] }
   | { result: 'failure'; error: string };
 
 export interface RunningChgate {
-  /** host:port actually bound (the port may have been 0). */
+  /** host:port actually bound (the port may have been 0); HTTPS when server.tls has no listen_port of its own. */
   address: AddressInfo;
+  /** The HTTPS listener's address when it listens beside HTTP (server.tls.listen_port). */
+  secureAddress: AddressInfo | undefined;
   metrics: Metrics;
   clusters: ReadonlyMap<string, UpstreamCluster>;
   /**
@@ -108,14 +138,16 @@ export interface RunningChgate {
 
 /** The one composition root: build every module from the config, wire them, listen. */
 export async function startChgate(config: Config, options: { logger?: Logger; metrics?: Metrics } = {}): Promise<RunningChgate> {
-  const logger = options.logger ?? createLogger('info');
+  // The running config: reload() replaces it.
+  let current = config;
+  // Backend passwords of the running config never appear in a log line, whatever logs them.
+  const logger = withMaskedSecrets(options.logger ?? createLogger('info'), () => backendPasswords(current));
   const metrics = options.metrics ?? createMetrics();
   // Mutated in place by reload(): the pipeline and the cache see the same map.
   const clusters = new Map<string, UpstreamCluster>();
   const upstreamHooks = upstreamMetricHooks(metrics, logger, clusters);
   for (const cluster of config.clusters.values()) clusters.set(cluster.name, createUpstreamCluster(cluster, upstreamHooks));
   metrics.observePools(() => poolSamples(clusters));
-  let current = config;
   const cache = await openQueryCache(
     // Disabled: nothing is read or stored, but writes are still tracked, so no file is needed.
     config.cache.enabled ? config.cache : { ...config.cache, store: { ...config.cache.store, kind: 'memory' } },
@@ -132,6 +164,9 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
     metrics,
     logger,
     maxQueryHeadBytes: config.server.maxQueryHeadBytes,
+    get maxQueryDepth() {
+      return current.server.maxQueryDepth;
+    },
     // The config of the moment: a reload applies new session limits to the next request.
     sessions: { registry: createSessionRegistry(), get config() { return current.sessions; } },
     // Restart-only (findRestartOnlyChanges): compiled once.
@@ -150,26 +185,43 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
     metrics.cacheBytes.set(stats.memoryBytes);
   }, 1000);
   cacheGauges.unref();
-  const server = createHttpServer({ handleQuery, handleAdmin, metrics, logger });
+  warnUnverifiedTls(config, logger);
+  const serverDeps = { handleQuery, handleAdmin, metrics, logger, limits: serverLimits(config.server) };
+  const tlsConfig = config.server.tls;
+  const keyPair = tlsConfig ? await readKeyPair(tlsConfig) : undefined;
+  // listen_port speaks HTTPS unless HTTPS has a port of its own.
+  const server = createHttpServer({ ...serverDeps, ...(keyPair && tlsConfig?.listenPort === undefined ? { tls: keyPair } : {}) });
+  const secureServer = keyPair && tlsConfig?.listenPort !== undefined ? createHttpServer({ ...serverDeps, tls: keyPair }) : undefined;
+  const servers: (Server | HttpsServer)[] = secureServer ? [server, secureServer] : [server];
   // Responses not yet started when shutdown begins say `Connection: close`, so no client sends another request on a
   // connection that is about to close.
   let stopping = false;
   const openResponses = new Set<ServerResponse>();
-  server.prependListener('request', (_request, response) => {
-    if (stopping) response.shouldKeepAlive = false;
-    openResponses.add(response);
-    response.once('close', () => openResponses.delete(response));
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.server.listenPort, config.server.listenHost, () => {
-      server.off('error', reject);
-      resolve();
+  for (const each of servers) {
+    each.prependListener('request', (_request, response) => {
+      if (stopping) response.shouldKeepAlive = false;
+      openResponses.add(response);
+      response.once('close', () => openResponses.delete(response));
     });
+  }
+
+  const listen = (each: Server | HttpsServer, port: number): Promise<AddressInfo> =>
+    new Promise<AddressInfo>((resolve, reject) => {
+      each.once('error', reject);
+      each.listen(port, config.server.listenHost, () => {
+        each.off('error', reject);
+        resolve(each.address() as AddressInfo);
+      });
+    });
+  const address = await listen(server, config.server.listenPort);
+  const secureAddress = secureServer && tlsConfig?.listenPort !== undefined ? await listen(secureServer, tlsConfig.listenPort) : undefined;
+  logger.info('chgate listening', {
+    host: address.address,
+    port: address.port,
+    protocol: secureServer || !keyPair ? 'http' : 'https',
+    ...(secureAddress ? { httpsPort: secureAddress.port } : {}),
+    clusters: [...clusters.keys()],
   });
-  const address = server.address() as AddressInfo;
-  logger.info('chgate listening', { host: address.address, port: address.port, clusters: [...clusters.keys()] });
 
   const apply = (next: Config): ReloadOutcome => {
     const added: string[] = [];
@@ -195,21 +247,44 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
       void cluster.close();
     }
     const needsRestart = findRestartOnlyChanges(current, next);
+    for (const each of servers) applyServerLimits(each, { ...serverLimits(next.server), maxHeaderBytes: current.server.maxHeaderBytes });
+    warnUnverifiedTls(next, logger);
     // What needs a restart keeps its running value, so the running config stays true to what runs.
-    current = { ...next, cache: current.cache, server: { ...next.server, listenHost: current.server.listenHost, listenPort: current.server.listenPort, maxQueryHeadBytes: current.server.maxQueryHeadBytes } };
+    current = {
+      ...next,
+      cache: current.cache,
+      server: {
+        ...next.server,
+        listenHost: current.server.listenHost,
+        listenPort: current.server.listenPort,
+        maxQueryHeadBytes: current.server.maxQueryHeadBytes,
+        maxHeaderBytes: current.server.maxHeaderBytes,
+        // Whether and where HTTPS listens is fixed; the files named are read on the next reload.
+        ...(current.server.tls && next.server.tls ? { tls: { ...next.server.tls, listenPort: current.server.tls.listenPort } } : current.server.tls ? { tls: current.server.tls } : { tls: undefined }),
+      },
+    };
     return { result: 'success', added, removed, needsRestart };
   };
   let reloading: Promise<unknown> = Promise.resolve();
 
   return {
     address,
+    secureAddress,
     metrics,
     clusters,
     reload(load) {
       const outcome = reloading.then(async (): Promise<ReloadOutcome> => {
         let result: ReloadOutcome;
         try {
-          result = apply(await load());
+          const next = await load();
+          // The certificate and key are read again (renewed files under the same names); a pair that cannot be read
+          // or does not match fails the reload before anything changes.
+          const tlsFiles = current.server.tls && next.server.tls ? next.server.tls : undefined;
+          if (tlsFiles) {
+            const renewed = await readKeyPair(tlsFiles);
+            for (const each of servers) if ('setSecureContext' in each) each.setSecureContext(renewed);
+          }
+          result = apply(next);
         } catch (error) {
           result = { result: 'failure', error: error instanceof Error ? error.message : String(error) };
         }
@@ -229,16 +304,21 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
       // open at the deadline is cut.
       stopping = true;
       for (const response of openResponses) if (!response.headersSent) response.shouldKeepAlive = false;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        const sweeper = setInterval(() => server.closeIdleConnections(), 100);
-        const deadline = setTimeout(() => server.closeAllConnections(), current.server.shutdownTimeoutMs);
-        server.once('close', () => {
-          clearInterval(sweeper);
-          clearTimeout(deadline);
-        });
-      });
+      await Promise.all(
+        servers.map(
+          (each) =>
+            new Promise<void>((resolve) => {
+              each.close(() => resolve());
+              each.closeIdleConnections();
+              const sweeper = setInterval(() => each.closeIdleConnections(), 100);
+              const deadline = setTimeout(() => each.closeAllConnections(), current.server.shutdownTimeoutMs);
+              each.once('close', () => {
+                clearInterval(sweeper);
+                clearTimeout(deadline);
+              });
+            }),
+        ),
+      );
       // Requests cut at the deadline abort on the next turns of the event loop and send their KILL QUERY then;
       // the pools below wait for those, but only if they were queued before the pools close.
       await new Promise((resolve) => setTimeout(resolve, 50));

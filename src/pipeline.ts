@@ -21,6 +21,7 @@ import { decodeRequest, type DecodedRequest } from './server/decode-request.js';
 import type { SessionsConfig } from './config/config.js';
 import { openHttpSession, type HttpSession } from './session/http-session.js';
 import type { SessionRegistry } from './session/session-registry.js';
+import { findNestingProblem } from './server/check-query-nesting.js';
 import { decodeBodyStream, readQueryHead, type QueryHead } from './server/read-query-head.js';
 import type { SqlClassifier } from './sql/create-sql-classifier.js';
 import type { UpstreamCluster } from './upstream/upstream-cluster.js';
@@ -34,6 +35,8 @@ export interface PipelineDependencies {
   metrics: Metrics;
   logger: Logger;
   maxQueryHeadBytes: number;
+  /** Parenthesis depth refused before a node sees it (server.max_query_depth, read per request). */
+  readonly maxQueryDepth: number;
   sessions: { registry: SessionRegistry; config: SessionsConfig };
   /** Per-user and per-cluster limits (README "Limits"). */
   limits: RequestLimits;
@@ -72,6 +75,9 @@ export function createPipeline(deps: PipelineDependencies) {
       session = openHttpSession(deps.sessions.registry, deps.sessions.config, user.name, decoded.params);
 
       const query = await readRequestQuery(request, decoded, deps.maxQueryHeadBytes, early?.body, limited.body);
+      // Text that would crash ClickHouse's parser never reaches a node.
+      const nestingProblem = findNestingProblem(query.head, deps.maxQueryDepth);
+      if (nestingProblem !== undefined) throw new ChgateError('TOO_DEEP_RECURSION', nestingProblem);
       const planStartedAt = performance.now();
       const planned = planRequestWithRules(query.head, query.rest === null || decoded.isBodyOpaque, deps.classifier, {
         session: session?.start,

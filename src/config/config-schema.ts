@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { describePasswordHashProblem } from '../auth/password-hash.js';
 import { statementTypes } from '../rules/query-rule.js';
+import { describePasswordHashProblem } from '../auth/password-hash.js';
 
 /**
  * The YAML file as written (snake_case, ClickHouse's names where one exists). Every object is strict:
@@ -13,6 +13,17 @@ const credentialsSchema = z
   })
   .strict();
 
+// HTTPS to ClickHouse nodes (https:// URLs): the server's certificate is verified against ca_file (absent: the
+// system's CAs) unless verify is false, which is logged as a warning at start.
+const upstreamTlsSchema = z
+  .object({
+    ca_file: z.string().min(1).optional(),
+    verify: z.boolean().default(true),
+    // The name the certificate must be for (SNI too); absent: the URL's host.
+    server_name: z.string().min(1).optional(),
+  })
+  .strict();
+
 const nodeSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
@@ -21,6 +32,8 @@ const nodeSchema = z
       .url()
       .refine((value) => /^https?:\/\//.test(value), 'must be an http:// or https:// URL'),
     weight: z.number().int().min(1).max(1000).default(1),
+    // Overrides the cluster's tls for this node.
+    tls: upstreamTlsSchema.optional(),
   })
   .strict();
 
@@ -111,6 +124,7 @@ const clusterSchema = z
     // How long a write that must be sent again waits for a writer (to connect again, or to come back).
     write_retry_wait_ms: z.number().int().min(0).max(600_000).default(10_000),
     health: healthSchema.default({}),
+    tls: upstreamTlsSchema.optional(),
     // Limits over all users of the cluster (README "Limits").
     limits: clusterLimitsSchema.optional(),
   })
@@ -182,16 +196,43 @@ const cacheSchema = z
   })
   .strict();
 
+const serverTlsSchema = z
+  .object({
+    cert_file: z.string().min(1),
+    key_file: z.string().min(1),
+    // Absent: the listener at listen_port speaks HTTPS only. Present: HTTP stays at listen_port, HTTPS is here.
+    listen_port: z.number().int().min(0).max(65535).optional(),
+  })
+  .strict();
+
 const serverSchema = z
   .object({
     listen_host: z.string().min(1).default('127.0.0.1'),
     listen_port: z.number().int().min(0).max(65535).default(8124),
     // A body is read this far to find its statements; past it only INSERT data may follow (and streams).
     max_query_head_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(1024 * 1024),
+    // Parentheses / brackets nested deeper, or one expression chaining more than 1000 operators, are refused with
+    // TOO_DEEP_RECURSION before a node sees them: ClickHouse 18.16 crashes at about 1000 levels.
+    max_query_depth: z.number().int().min(1).max(100_000).default(256),
     // On SIGTERM: stop accepting, let requests in flight finish for at most this long, then close what is left.
     shutdown_timeout_ms: z.number().int().min(0).default(30_000),
+    // Hardening against slow or hostile clients (README "Hardening"). A client that has not sent its whole
+    // request line and headers in headers_timeout_ms, or its whole request (body included) in request_timeout_ms
+    // (0: no limit), gets a 408 and its connection is closed.
+    headers_timeout_ms: z.number().int().min(100).max(600_000).default(10_000),
+    request_timeout_ms: z.number().int().min(0).default(600_000),
+    // An idle keep-alive client connection is closed after this long.
+    keep_alive_timeout_ms: z.number().int().min(100).max(600_000).default(5_000),
+    // Request line plus headers; more gets a 431 and the connection is closed.
+    max_header_bytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
+    // The URL (path and query string, where GET queries carry their SQL); longer gets a 414.
+    max_url_bytes: z.number().int().min(256).max(16 * 1024 * 1024).default(128 * 1024),
+    // Open client connections; connections beyond it are closed as soon as they are accepted.
+    max_connections: z.number().int().min(1).max(1_000_000).default(4_096),
     // Peers (CIDRs) whose X-Forwarded-For header is believed for users' allowed networks; from anyone else it is ignored.
     trusted_proxies: z.array(z.string().min(1)).default([]),
+    // HTTPS listener; see README "TLS".
+    tls: serverTlsSchema.optional(),
   })
   .strict();
 

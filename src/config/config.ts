@@ -12,6 +12,18 @@ export interface NodeConfig {
   name: string;
   url: string;
   weight: number;
+  /** For https:// URLs: the node's own tls, else its cluster's. */
+  tls?: UpstreamTlsConfig;
+}
+
+/** HTTPS to a ClickHouse node. */
+export interface UpstreamTlsConfig {
+  /** PEM of ca_file, read at load (absent: the system's CAs). */
+  ca?: string;
+  caFile?: string;
+  /** False only when the config says so explicitly: then any certificate is accepted (logged as a warning). */
+  verify: boolean;
+  serverName?: string;
 }
 
 export interface PoolConfig {
@@ -105,9 +117,27 @@ export interface ServerConfig {
   listenHost: string;
   listenPort: number;
   maxQueryHeadBytes: number;
+  /** Parentheses / brackets nested deeper are refused (TOO_DEEP_RECURSION) before a node sees the query. */
+  maxQueryDepth: number;
   shutdownTimeoutMs: number;
+  headersTimeoutMs: number;
+  /** 0: no limit. */
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxHeaderBytes: number;
+  maxUrlBytes: number;
+  maxConnections: number;
   /** CIDRs whose X-Forwarded-For is believed. */
   trustedProxies: string[];
+  /** HTTPS listener; certificate and key are read again on SIGHUP. */
+  tls?: ServerTlsConfig;
+}
+
+export interface ServerTlsConfig {
+  certFile: string;
+  keyFile: string;
+  /** Absent: listen_port speaks HTTPS only; present: HTTPS here and HTTP stays at listen_port. */
+  listenPort?: number;
 }
 
 export interface SessionsConfig {

@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { BlockList } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import type { ZodIssue } from 'zod';
 import { configFileSchema, type ConfigFile } from './config-schema.js';
-import type { ClusterConfig, ClusterLimitsConfig, Config, ProxyUserConfig, UserLimitsConfig } from './config.js';
+import type { ClusterConfig, ClusterLimitsConfig, Config, NodeConfig, ProxyUserConfig, UserLimitsConfig } from './config.js';
 import { parseCidr } from './parse-cidr.js';
 import { findCacheConfigProblems, findCacheRuleProblems, type CacheRule } from '../cache/cache-config.js';
 import { findQueryRuleProblems, type QueryRule } from '../rules/query-rule.js';
@@ -96,8 +97,8 @@ function buildConfig(file: ConfigFile, source: string): Config {
       name,
       writeUser: cluster.write_user,
       readUser: cluster.read_user,
-      writers: cluster.writers,
-      readers: cluster.readers,
+      writers: cluster.writers.map((node, index) => buildNode(node, cluster.tls, ['clusters', name, 'writers', index], fail)),
+      readers: cluster.readers.map((node, index) => buildNode(node, cluster.tls, ['clusters', name, 'readers', index], fail)),
       pool: {
         connectionsPerNode: cluster.pool.connections_per_node,
         keepAliveTimeoutMs: cluster.pool.keep_alive_timeout_ms,
@@ -152,6 +153,10 @@ function buildConfig(file: ConfigFile, source: string): Config {
     if (!parseCidr(network, new BlockList())) fail(['server', 'trusted_proxies', index], `"${network}" is not an IP address or CIDR`);
   });
 
+  if (file.server.request_timeout_ms > 0 && file.server.headers_timeout_ms > file.server.request_timeout_ms) {
+    fail(['server', 'headers_timeout_ms'], `must not exceed server.request_timeout_ms (${file.server.request_timeout_ms})`);
+  }
+
   const { cache } = file;
   const cacheConfig = {
     enabled: cache.enabled,
@@ -177,8 +182,24 @@ function buildConfig(file: ConfigFile, source: string): Config {
       listenHost: file.server.listen_host,
       listenPort: file.server.listen_port,
       maxQueryHeadBytes: file.server.max_query_head_bytes,
+      maxQueryDepth: file.server.max_query_depth,
       shutdownTimeoutMs: file.server.shutdown_timeout_ms,
+      headersTimeoutMs: file.server.headers_timeout_ms,
+      requestTimeoutMs: file.server.request_timeout_ms,
+      keepAliveTimeoutMs: file.server.keep_alive_timeout_ms,
+      maxHeaderBytes: file.server.max_header_bytes,
+      maxUrlBytes: file.server.max_url_bytes,
+      maxConnections: file.server.max_connections,
       trustedProxies: file.server.trusted_proxies,
+      ...(file.server.tls !== undefined
+        ? {
+            tls: {
+              certFile: file.server.tls.cert_file,
+              keyFile: file.server.tls.key_file,
+              ...(file.server.tls.listen_port !== undefined ? { listenPort: file.server.tls.listen_port } : {}),
+            },
+          }
+        : {}),
     },
     sessions: {
       defaultTimeoutSeconds: file.sessions.default_timeout_seconds,
@@ -188,6 +209,54 @@ function buildConfig(file: ConfigFile, source: string): Config {
     clusters,
     users,
     rules,
+  };
+}
+
+type FileNode = ConfigFile['clusters'][string]['writers'][number];
+type FileUpstreamTls = NonNullable<FileNode['tls']>;
+
+/** A node with its tls resolved (its own, else the cluster's); the CA file is read now, so a bad path fails the load. */
+function buildNode(
+  node: FileNode,
+  clusterTls: FileUpstreamTls | undefined,
+  path: (string | number)[],
+  fail: (path: (string | number)[], message: string) => never,
+): NodeConfig {
+  const tls = node.tls ?? clusterTls;
+  const built: NodeConfig = { name: node.name, url: node.url, weight: node.weight };
+  if (tls === undefined) return built;
+  const tlsPath = node.tls !== undefined ? [...path, 'tls'] : path.slice(0, 2).concat('tls');
+  let ca: string | undefined;
+  if (tls.ca_file !== undefined) {
+    try {
+      ca = readFileSync(tls.ca_file, 'utf8');
+    } catch (error) {
+      fail([...tlsPath, 'ca_file'], `cannot read ${tls.ca_file}: ${(error as Error).message}`);
+    }
+  }
+  built.tls = {
+    verify: tls.verify,
+    ...(ca !== undefined ? { ca, caFile: tls.ca_file } : {}),
+    ...(tls.server_name !== undefined ? { serverName: tls.server_name } : {}),
+  };
+  return built;
+}
+
+type FileClusterLimits = NonNullable<ConfigFile['clusters'][string]['limits']>;
+
+function buildClusterLimits(limits: FileClusterLimits): ClusterLimitsConfig {
+  return limits.max_concurrent_queries === undefined
+    ? {}
+    : { concurrency: { maxConcurrentQueries: limits.max_concurrent_queries, maxQueued: limits.max_queued, maxQueueWaitMs: limits.max_queue_wait_ms } };
+}
+
+function buildUserLimits(limits: NonNullable<ConfigFile['users'][string]['limits']>): UserLimitsConfig {
+  return {
+    ...buildClusterLimits(limits),
+    ...(limits.requests_per_minute !== undefined ? { requestsPerMinute: limits.requests_per_minute } : {}),
+    ...(limits.max_body_bytes !== undefined ? { maxBodyBytes: limits.max_body_bytes } : {}),
+    ...(limits.max_execution_time_ms !== undefined ? { maxExecutionTimeMs: limits.max_execution_time_ms } : {}),
+    ...(limits.max_result_bytes !== undefined ? { maxResultBytes: limits.max_result_bytes } : {}),
   };
 }
 
@@ -209,24 +278,6 @@ function buildQueryRule(rule: ConfigFile['rules'][number]): QueryRule {
     ...(cache !== undefined ? { cache } : {}),
     ...(rule.settings !== undefined ? { settings: { set: rule.settings.set, cap: rule.settings.cap } } : {}),
     ...(rule.rewrite !== undefined ? { rewrite: { pattern: rule.rewrite.pattern, replacement: rule.rewrite.replacement } } : {}),
-  };
-}
-
-type FileClusterLimits = NonNullable<ConfigFile['clusters'][string]['limits']>;
-
-function buildClusterLimits(limits: FileClusterLimits): ClusterLimitsConfig {
-  return limits.max_concurrent_queries === undefined
-    ? {}
-    : { concurrency: { maxConcurrentQueries: limits.max_concurrent_queries, maxQueued: limits.max_queued, maxQueueWaitMs: limits.max_queue_wait_ms } };
-}
-
-function buildUserLimits(limits: NonNullable<ConfigFile['users'][string]['limits']>): UserLimitsConfig {
-  return {
-    ...buildClusterLimits(limits),
-    ...(limits.requests_per_minute !== undefined ? { requestsPerMinute: limits.requests_per_minute } : {}),
-    ...(limits.max_body_bytes !== undefined ? { maxBodyBytes: limits.max_body_bytes } : {}),
-    ...(limits.max_execution_time_ms !== undefined ? { maxExecutionTimeMs: limits.max_execution_time_ms } : {}),
-    ...(limits.max_result_bytes !== undefined ? { maxResultBytes: limits.max_result_bytes } : {}),
   };
 }
 

@@ -17,6 +17,8 @@ export const errorCatalogue = {
   TOO_MANY_ROWS_OR_BYTES: { code: 396, status: 500 },
   NETWORK_ERROR: { code: 210, status: 502 },
   QUERY_IS_TOO_LARGE: { code: 229, status: 413 },
+  // Newer ClickHouse's max_parser_depth error; chgate's guard for servers that crash instead (server.max_query_depth).
+  TOO_DEEP_RECURSION: { code: 306, status: 400 },
   CANNOT_DECOMPRESS: { code: 271, status: 400 },
   // HTTP sessions: ClickHouse answers these with 500 (measured on 18.16).
   SESSION_NOT_FOUND: { code: 372, status: 500 },

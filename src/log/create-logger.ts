@@ -1,3 +1,5 @@
+import { maskSecrets } from './mask-secrets.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 export type LogFields = Record<string, unknown>;
@@ -15,11 +17,14 @@ export function isLogLevel(value: string): value is LogLevel {
   return Object.hasOwn(order, value);
 }
 
-/** One JSON object a line on the given stream (stderr by default). */
+/**
+ * One JSON object a line on the given stream (stderr by default). Credentials in a line (`?password=`, `user:pass@`,
+ * X-ClickHouse-Key / Authorization values) are masked: error text from HTTP clients can quote URLs and headers.
+ */
 export function createLogger(level: LogLevel = 'info', stream: NodeJS.WritableStream = process.stderr): Logger {
   const emit = (at: Exclude<LogLevel, 'silent'>, message: string, fields?: LogFields): void => {
     if (order[at] < order[level]) return;
-    stream.write(`${JSON.stringify({ time: new Date().toISOString(), level: at, msg: message, ...fields })}\n`);
+    stream.write(`${maskSecrets(JSON.stringify({ time: new Date().toISOString(), level: at, msg: message, ...fields }))}\n`);
   };
   return {
     debug: (message, fields) => emit('debug', message, fields),

@@ -57,7 +57,8 @@ export function readQueryHead(prefix: string | undefined, body: Readable | null,
     const onError = (error: Error): void => {
       body.off('data', onData);
       body.off('end', onEnd);
-      const isDecompression = 'code' in error && typeof error.code === 'string' && error.code.startsWith('Z_');
+      // zlib's codes (Z_DATA_ERROR, ...) and brotli's (ERR__ERROR_FORMAT_PADDING_1, ...).
+      const isDecompression = 'code' in error && typeof error.code === 'string' && /^(Z_|ERR__ERROR_|ERR_BROTLI)/.test(error.code);
       reject(
         isDecompression
           ? new ChgateError('CANNOT_DECOMPRESS', `cannot decompress the request body: ${error.message}`)

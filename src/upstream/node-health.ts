@@ -11,7 +11,9 @@
  * came back (cold caches, a queue of replication work) is not flooded at once.
  */
 import { backendUserHeaders } from './backend-user-headers.js';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
+import type { UpstreamTlsConfig } from '../config/config.js';
+import { upstreamTlsOptions } from './upstream-tls.js';
 
 export type HealthState = 'healthy' | 'ejected' | 'recovering';
 export type PassiveFailureKind = 'connect' | 'timeout' | 'socket' | 'http-5xx';
@@ -236,8 +238,11 @@ export function createHttpProbe(
   url: string,
   credentials: { user: string; password: string },
   timeoutMs: number,
+  tls?: UpstreamTlsConfig,
 ): Required<HealthProbe> {
   const base = url.replace(/\/$/, '');
+  // Probes check the node the way traffic reaches it: the same CA and certificate checks.
+  const dispatcher = tls && base.startsWith('https:') ? new Agent({ connect: upstreamTlsOptions(tls) }) : undefined;
   const send = async (path: string, sql?: string): Promise<string> => {
     const response = await request(`${base}${path}`, {
       method: sql === undefined ? 'GET' : 'POST',
@@ -246,6 +251,7 @@ export function createHttpProbe(
       body: sql,
       reset: true,
       signal: AbortSignal.timeout(timeoutMs),
+      ...(dispatcher ? { dispatcher } : {}),
     });
     const text = await response.body.text();
     if (response.statusCode !== 200) {

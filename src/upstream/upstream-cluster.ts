@@ -90,7 +90,7 @@ export function createUpstreamCluster(initial: ClusterConfig, hooks: UpstreamClu
     // One monitor per node, so a node can join or leave without touching the others' checks.
     const monitor = checked
       ? startHealthMonitor(
-          [{ name: node.name, health: checked, probe: createHttpProbe(node.url, role === 'writer' ? cluster.writeUser : cluster.readUser, health.timeoutMs) }],
+          [{ name: node.name, health: checked, probe: createHttpProbe(node.url, role === 'writer' ? cluster.writeUser : cluster.readUser, health.timeoutMs, nodeConfig.tls) }],
           { intervalMs: health.intervalMs },
         )
       : undefined;

@@ -4,6 +4,7 @@ import { Client, buildConnector, errors as undiciErrors, type Dispatcher } from 
 import type { NodeConfig, PoolConfig } from '../config/config.js';
 import { ChgateError } from '../errors/error-catalogue.js';
 import type { HealthState, NodeHealth } from './node-health.js';
+import { upstreamTlsOptions } from './upstream-tls.js';
 
 export type NodeRole = 'writer' | 'reader';
 
@@ -122,7 +123,7 @@ export function createUpstreamNode(
   const stats: ConnectionStats = { opened: 0, open: 0, peakOpen: 0 };
   const origin = new URL(config.url).origin;
   const basePath = new URL(config.url).pathname.replace(/\/$/, '');
-  const connect = buildConnector({ timeout: pool.connectTimeoutMs });
+  const connect = buildConnector({ timeout: pool.connectTimeoutMs, ...(config.tls && origin.startsWith('https:') ? upstreamTlsOptions(config.tls) : {}) });
   const waiters: Waiter[] = [];
   /** Requests accepted and not finished, waiting or sent. */
   let accepted = 0;
@@ -304,7 +305,9 @@ export function createUpstreamNode(
     clearInterval(drainTimer);
     // Requests already waiting still get their turn (a KILL QUERY for a request cut at shutdown is one of them).
     closing ??= queueEmptied()
-      .then(() => Promise.all(slots.map((slot) => slot.client.close())))
+      // An idle slot without a socket has nothing to finish: destroyed, because undici's close() never resolves
+      // after some TLS failures (ERR_TLS_CERT_ALTNAME_INVALID, undici 7.30).
+      .then(() => Promise.all(slots.map((slot) => (slot.busy || hasOpenSocket(slot) ? slot.client.close() : slot.client.destroy()))))
       .then(() => resolveDrained?.());
     return closing;
   };

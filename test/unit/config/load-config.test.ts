@@ -49,7 +49,20 @@ describe('config loader', () => {
       readonly: false,
       denyDdl: false,
     });
-    expect(config.server).to.deep.equal({ listenHost: '127.0.0.1', listenPort: 8124, maxQueryHeadBytes: 1048576, shutdownTimeoutMs: 30000, trustedProxies: ['10.0.0.1', 'fd00::/8'] });
+    expect(config.server).to.deep.equal({
+      listenHost: '127.0.0.1',
+      listenPort: 8124,
+      maxQueryHeadBytes: 1048576,
+      maxQueryDepth: 256,
+      shutdownTimeoutMs: 30000,
+      headersTimeoutMs: 10000,
+      requestTimeoutMs: 600000,
+      keepAliveTimeoutMs: 5000,
+      maxHeaderBytes: 262144,
+      maxUrlBytes: 131072,
+      maxConnections: 4096,
+      trustedProxies: ['10.0.0.1', 'fd00::/8'],
+    });
     expect(config.cache.rules?.map((rule) => rule.name)).to.deep.equal(['dashboards', 'live-orders', 'imported']);
     expect(config.cache.rules?.[0]).to.deep.equal({
       name: 'dashboards',

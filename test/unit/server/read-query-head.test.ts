@@ -50,6 +50,20 @@ describe('readQueryHead', () => {
     expect((thrown as ChgateError).errorName).to.equal('CANNOT_DECOMPRESS');
   });
 
+  it('reports corrupt deflate and brotli bodies as CANNOT_DECOMPRESS too', async () => {
+    for (const encoding of ['deflate', 'br']) {
+      const corrupt = Object.assign(bodyOf('garbage garbage garbage'), { headers: { 'content-encoding': encoding } });
+      let thrown: unknown;
+      try {
+        await readQueryHead(undefined, decodeBodyStream(corrupt as unknown as IncomingMessage), 1024);
+      } catch (error) {
+        thrown = error;
+      }
+      expect((thrown as ChgateError).errorName, encoding).to.equal('CANNOT_DECOMPRESS');
+      expect((thrown as ChgateError).status).to.equal(400);
+    }
+  });
+
   it('refuses encodings it cannot decode', () => {
     const body = Object.assign(bodyOf('x'), { headers: { 'content-encoding': 'zstd' } });
     expect(() => decodeBodyStream(body as unknown as IncomingMessage)).to.throw(ChgateError, /zstd/);
