@@ -50,8 +50,9 @@ export function describeUpstreamFailure(error: unknown, node: string): UpstreamF
   if (name === 'AbortError' || code === 'UND_ERR_ABORTED') {
     return { kind: 'aborted', error: new ChgateError('NETWORK_ERROR', 'client closed the connection', { cause: error }) };
   }
-  // CHGATE_NODE_CLOSED: the node left the config (SIGHUP) after it was picked; nothing was sent.
-  if (code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND' || code === 'CHGATE_NODE_CLOSED') {
+  // CHGATE_NODE_CLOSED: the node left the config (SIGHUP) after it was picked; nothing was sent. A TLS handshake
+  // or certificate failure also ends the connection before a byte of the request was written.
+  if (code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND' || code === 'CHGATE_NODE_CLOSED' || isTlsSetupFailure(code)) {
     return {
       kind: 'connect',
       error: new ChgateError('ALL_CONNECTION_TRIES_FAILED', `cannot connect to ClickHouse node ${node}: ${detail}`, { cause: error }),
@@ -64,4 +65,24 @@ export function describeUpstreamFailure(error: unknown, node: string): UpstreamF
     return { kind: 'socket', error: new ChgateError('NETWORK_ERROR', `connection to ClickHouse node ${node} failed: ${detail}`, { cause: error }) };
   }
   return { kind: 'other', error: new ChgateError('NETWORK_ERROR', `request to ClickHouse node ${node} failed: ${detail}`, { cause: error }) };
+}
+
+// OpenSSL's certificate verification codes and Node's TLS setup errors.
+const tlsVerificationCodes = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'HOSTNAME_MISMATCH',
+]);
+
+function isTlsSetupFailure(code: string): boolean {
+  return tlsVerificationCodes.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_') || code.startsWith('CHGATE_TLS_');
 }

@@ -155,7 +155,7 @@ export function createUpstreamNode(
               hooks.onConnectionClosed?.(config.name);
             });
           }
-          if (error) callback(error, null);
+          if (error) callback(renameAltnameError(error), null);
           else if (socket) callback(null, socket);
         });
       },
@@ -367,6 +367,15 @@ export function createUpstreamNode(
     },
     close,
   };
+}
+
+/**
+ * undici 7.30 treats ERR_TLS_CERT_ALTNAME_INVALID from a connector specially and leaves the Client wedged: the next
+ * request and close() never settle. Under another code it fails its requests like any connection error.
+ */
+function renameAltnameError(error: Error): Error {
+  if ((error as NodeJS.ErrnoException).code !== 'ERR_TLS_CERT_ALTNAME_INVALID') return error;
+  return Object.assign(new Error(error.message, { cause: error }), { code: 'CHGATE_TLS_CERT_ALTNAME_INVALID' });
 }
 
 function tooManyQueries(message: string): ChgateError {

@@ -18,6 +18,12 @@ describe('describeUpstreamFailure and what may be sent again', () => {
     expect(failure('SOMETHING_ELSE')).to.equal('other');
   });
 
+  it('counts a TLS handshake or certificate failure as a connection never made (nothing was sent)', () => {
+    for (const code of ['ERR_TLS_CERT_ALTNAME_INVALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_HAS_EXPIRED', 'ERR_SSL_WRONG_VERSION_NUMBER', 'CHGATE_TLS_CERT_ALTNAME_INVALID']) {
+      expect(failure(code), code).to.equal('connect');
+    }
+  });
+
   it('retries a write by itself only when it never reached ClickHouse', () => {
     expect(isRetryableFailure('connect', false)).to.equal(true);
     for (const kind of ['socket', 'timeout', 'other', 'aborted'] as const) expect(isRetryableFailure(kind, false), kind).to.equal(false);
