@@ -78,8 +78,8 @@ export function createKeyvStore(keyv: Keyv, options: KeyvStoreOptions): ResultSt
       return entry;
     },
     async set(key, entry) {
-      const frame = encodeEntry(entry);
-      if (pendingWrites >= maxPendingWrites || (pendingWrites > 0 && pendingWriteBytes + frame.length > maxPendingWriteBytes)) {
+      const frame = pendingWrites < maxPendingWrites ? encodeEntry(entry) : undefined;
+      if (!frame || (pendingWrites > 0 && pendingWriteBytes + frame.length > maxPendingWriteBytes)) {
         onWriteDropped?.();
         return;
       }
