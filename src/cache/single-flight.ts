@@ -74,8 +74,13 @@ export function createSingleFlight<T>(options: SingleFlightOptions): SingleFligh
   });
 
   // Leaders that never settled (a bug elsewhere) are forgotten once stale, so the map cannot grow without bound.
+  // At most every waitMs / 2: with a thousand flights legitimately in progress, a sweep per join would be O(n²).
+  let nextSweepAtMs = 0;
   const sweepStale = (): void => {
-    const cutoff = now() - waitMs;
+    const nowMs = now();
+    if (nowMs < nextSweepAtMs) return;
+    nextSweepAtMs = nowMs + waitMs / 2;
+    const cutoff = nowMs - waitMs;
     for (const [key, flight] of flights) if (flight.startedAtMs <= cutoff) flights.delete(key);
   };
 

@@ -64,4 +64,19 @@ describe('single flight', () => {
     }
     if (follower.role === 'follower') expect(await follower.wait()).to.deep.equal({ kind: 'settled', outcome: 'first' });
   });
+
+  it('keeps no flight past its end: settled ones at once, leaders that never settled once stale', () => {
+    let now = 0;
+    const flight = createSingleFlight<string>({ waitMs: 1000, now: () => now });
+    for (let i = 0; i < 100_000; i += 1) {
+      const role = flight.join(`k${i}`);
+      if (role.role === 'leader') role.settle(`v${i}`);
+    }
+    expect(flight.size).to.equal(0);
+    for (let i = 0; i < 5000; i += 1) flight.join(`lost${i}`); // leaders that never settle (a bug elsewhere)
+    expect(flight.size).to.equal(5000);
+    now += 1000;
+    flight.join('next');
+    expect(flight.size).to.equal(1);
+  });
 });
