@@ -87,10 +87,10 @@ export function createPipeline(deps: PipelineDependencies) {
       // A rewrite rule may have changed the statements: what is sent is cut from the rewritten head.
       query.head = planned.head;
       const { plan } = planned;
-      // readonly / deny_ddl: the whole body is refused before any statement of it reaches ClickHouse.
-      checkRights(user, plan);
       metrics.sqlParseDuration.observe((performance.now() - planStartedAt) / 1000);
       route = requestRoute(plan);
+      // readonly / deny_ddl: the whole body is refused before any statement of it reaches ClickHouse.
+      checkRights(user, plan);
       const choices = plan.map((step) => (step.decision.target === 'local' ? undefined : cluster.pick(step.decision.target, step.decision.identity)));
       session?.placeStatements(plan, choices, cluster);
       output.setHeader('x-chgate-route', plan.map((step) => routeLabel(step.decision)).join(', '));
