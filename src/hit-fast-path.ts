@@ -6,6 +6,7 @@ import type { FastHitTemplate, QueryCache } from './cache/create-query-cache.js'
 import { ChgateError } from './errors/error-catalogue.js';
 import type { RequestLimits } from './limits/create-request-limits.js';
 import type { Metrics } from './metrics/create-metrics.js';
+import type { RecordedStatement, RequestObserver } from './observability/request-record.js';
 import { isFastPathCandidate, requestSignature } from './server/request-signature.js';
 import { LruCache } from './sql/lru-cache.js';
 import type { UpstreamCluster } from './upstream/upstream-cluster.js';
@@ -33,6 +34,8 @@ export type FastPathOutcome =
 export interface RememberedFacts {
   userName: string;
   statementType: string;
+  /** Normalized text with literals as `?` (for request observers). */
+  fingerprint: string;
   /** The user's cluster and its read user when the key was made: a config reload may change either. */
   cluster: string;
   backendUser: string;
@@ -40,6 +43,8 @@ export interface RememberedFacts {
 
 interface RememberedRead {
   template: FastHitTemplate;
+  userName: string;
+  statements: readonly RecordedStatement[];
   cluster: string;
   backendUser: string;
   count: { inc(): void };
@@ -59,6 +64,8 @@ export interface HitFastPathDependencies {
   maxRemembered?: number;
   /** Per-user limits that apply to cache hits (README "Limits"): a hit takes no concurrency slot. */
   limits?: Pick<RequestLimits, 'admitFastHit'>;
+  /** Sees every request served here, like the full pipeline's. */
+  observeRequest?: RequestObserver | undefined;
 }
 
 export function createHitFastPath(deps: HitFastPathDependencies): HitFastPath {
@@ -95,10 +102,12 @@ export function createHitFastPath(deps: HitFastPathDependencies): HitFastPath {
       if (deps.limits && !deps.limits.admitFastHit(user.name, body?.length ?? 0)) return { served: false, signature, body };
 
       const { entry } = hit;
+      const requestId = url.searchParams.get('query_id') || randomUUID();
+      const bytesBefore = request.socket.bytesWritten;
       const headers: string[] = [];
       for (const name in entry.headers) headers.push(name, entry.headers[name] as string);
       headers.push(
-        'x-clickhouse-query-id', url.searchParams.get('query_id') || randomUUID(),
+        'x-clickhouse-query-id', requestId,
         'x-chgate-route', 'read',
         'x-cache', 'HIT',
         'age', String(hit.ageSeconds),
@@ -114,6 +123,20 @@ export function createHitFastPath(deps: HitFastPathDependencies): HitFastPath {
       const seconds = (performance.now() - startedAt) / 1000;
       read.duration.observe(seconds);
       read.hitDuration.observe(seconds);
+      deps.observeRequest?.({
+        requestId,
+        user: read.userName,
+        clientAddress: request.socket.remoteAddress ?? '',
+        statements: read.statements,
+        cache: 'hit',
+        upstreamNodes: [],
+        status: 200,
+        durationMs: seconds * 1000,
+        // Counted at once: bytesWritten includes what is still buffered for the socket.
+        bytesSent: request.socket.bytesWritten - bytesBefore,
+        fastPath: true,
+        upstreamHeaders: entry.headers,
+      });
       return { served: true };
     },
 
@@ -122,6 +145,8 @@ export function createHitFastPath(deps: HitFastPathDependencies): HitFastPath {
         signature,
         {
           template,
+          userName: facts.userName,
+          statements: [{ type: facts.statementType, route: 'read', fingerprint: facts.fingerprint }],
           cluster: facts.cluster,
           backendUser: facts.backendUser,
           count: metrics.requests.labels({ user: facts.userName, status: '200', route: 'read' }),

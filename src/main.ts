@@ -12,6 +12,7 @@ import { createRequestLimits } from './limits/create-request-limits.js';
 import { createLogger, type Logger } from './log/create-logger.js';
 import { withMaskedSecrets } from './log/masking-logger.js';
 import { createMetrics, type Metrics, type PoolSample } from './metrics/create-metrics.js';
+import { combineRequestObservers, type RequestObserver } from './observability/request-record.js';
 import { createPipeline } from './pipeline.js';
 import { compileRules } from './rules/compile-rules.js';
 import { applyServerLimits, createHttpServer, type ServerLimits, type TlsKeyPair } from './server/create-server.js';
@@ -156,7 +157,10 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
   // Swapped by reload(); a request authenticates against the users of the moment it arrived.
   let users = createAuthenticator(config.users.values(), { trustedProxies: config.server.trustedProxies });
   const authenticator: Authenticator = { authenticate: (credentials, remoteAddress, forwardedFor) => users.authenticate(credentials, remoteAddress, forwardedFor) };
+  // Each finished request is shown to these (access log, query digest, status page).
+  const requestObservers: RequestObserver[] = [];
   const handleQuery = createPipeline({
+    observeRequest: combineRequestObservers(requestObservers, (error) => logger.error('request observer failed', { error: String(error) })),
     authenticator,
     cache,
     classifier: createSqlClassifier(),

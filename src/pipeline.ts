@@ -17,6 +17,7 @@ import { planRequestWithRules } from './routing/plan-request.js';
 import type { CompiledRules } from './rules/compile-rules.js';
 import { cacheRuleOf } from './rules/rule-cache.js';
 import { paramsWithRuleSettings } from './rules/rule-settings.js';
+import type { CacheResult, RecordedStatement, RequestObserver } from './observability/request-record.js';
 import { decodeRequest, type DecodedRequest } from './server/decode-request.js';
 import type { SessionsConfig } from './config/config.js';
 import { openHttpSession, type HttpSession } from './session/http-session.js';
@@ -42,6 +43,8 @@ export interface PipelineDependencies {
   limits: RequestLimits;
   /** The top-level `rules:`, compiled; absent when there are none. Restart-only, so the fast path's memo holds. */
   rules?: CompiledRules | undefined;
+  /** Sees every finished request (access log, query digest, status page); absent when nothing listens. */
+  observeRequest?: RequestObserver | undefined;
 }
 
 /** Bodies the hit fast path reads whole before deciding: a dashboard's SELECT, not INSERT data. */
@@ -55,6 +58,8 @@ export function createPipeline(deps: PipelineDependencies) {
 
   return async function handleQuery(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const startedAt = performance.now();
+    const socket = request.socket;
+    const bytesBefore = socket.bytesWritten;
     const early: FastPathOutcome | undefined = fastPath && (await fastPath.tryServe(request, response, url, startedAt));
     if (early?.served) return;
     const output = createClientResponse(response);
@@ -62,10 +67,19 @@ export function createPipeline(deps: PipelineDependencies) {
     let route: RequestRoute = 'unknown';
     let fill: CacheFill | undefined;
     let session: HttpSession | undefined;
+    // For the request record.
+    let requestId = '';
+    let recorded: RecordedStatement[] = [];
+    let cacheResult: CacheResult = 'off';
+    let cacheReason: string | undefined;
+    let upstreamNodes: string[] = [];
+    let failure: ChgateError | undefined;
+    let upstreamHeaders: Record<string, string | string[] | undefined> | undefined;
     try {
       if (early?.readError) throw early.readError;
       const decoded = decodeRequest(request, url);
       output.setHeader('x-clickhouse-query-id', decoded.queryId);
+      requestId = decoded.queryId;
       const user = await deps.authenticator.authenticate(decoded.credentials, request.socket.remoteAddress ?? '', request.headers['x-forwarded-for']);
       userName = user.name;
       // requests_per_minute and a declared body over max_body_bytes are refused here, before anything is read.
@@ -89,6 +103,7 @@ export function createPipeline(deps: PipelineDependencies) {
       const { plan } = planned;
       metrics.sqlParseDuration.observe((performance.now() - planStartedAt) / 1000);
       route = requestRoute(plan);
+      if (deps.observeRequest) recorded = plan.map(recordStatement);
       // readonly / deny_ddl: the whole body is refused before any statement of it reaches ClickHouse.
       checkRights(user, plan);
       const choices = plan.map((step) => (step.decision.target === 'local' ? undefined : cluster.pick(step.decision.target, step.decision.identity)));
@@ -97,15 +112,21 @@ export function createPipeline(deps: PipelineDependencies) {
       countStatements(plan);
 
       const lookup = await lookUpCache(request, decoded, user, cluster, plan, output);
+      if (lookup?.mode === 'bypass') {
+        cacheResult = 'bypass';
+        cacheReason = lookup.reason;
+      }
       if (lookup?.mode === 'use' && cache) {
         const acquired = await cache.acquire(lookup);
         if (acquired.kind === 'hit') {
           // Seen twice: worth remembering for the fast path (a one-off query never takes room there).
           if (early?.signature !== undefined) {
-            const statementType = (plan[0] as PlannedStatement).classification.type;
-            fastPath?.remember(early.signature, lookup.fastHit, { userName: user.name, statementType, cluster: cluster.name, backendUser: cluster.readUser });
+            const { type: statementType, fingerprint } = (plan[0] as PlannedStatement).classification;
+            fastPath?.remember(early.signature, lookup.fastHit, { userName: user.name, statementType, fingerprint, cluster: cluster.name, backendUser: cluster.readUser });
           }
           metrics.cacheRequests.inc({ user: user.name, result: 'hit', reason: '' });
+          cacheResult = 'hit';
+          upstreamHeaders = acquired.entry.headers;
           output.setHeader('x-chgate-upstream', 'cache');
           output.setHeader('x-cache', 'HIT');
           output.setHeader('age', String(acquired.ageSeconds));
@@ -114,10 +135,12 @@ export function createPipeline(deps: PipelineDependencies) {
           return;
         }
         fill = acquired;
+        cacheResult = 'miss';
         metrics.cacheRequests.inc({ user: user.name, result: 'miss', reason: '' });
         output.setHeader('x-cache', 'MISS');
       }
-      output.setHeader('x-chgate-upstream', choices.map((choice) => choice?.node.name ?? '-').join(', '));
+      upstreamNodes = choices.map((choice) => choice?.node.name ?? '-');
+      output.setHeader('x-chgate-upstream', upstreamNodes.join(', '));
 
       // Concurrency slots, max_execution_time and max_result_bytes: limited.run waits, times and caps the statements.
       const lastUpstream = await limited.run(output, decoded.params, (limitedOutput) =>
@@ -129,9 +152,10 @@ export function createPipeline(deps: PipelineDependencies) {
         ),
       );
       fill = undefined;
+      upstreamHeaders = lastUpstream?.headers;
       output.finish(lastUpstream);
     } catch (error) {
-      const failure = toChgateError(error);
+      failure = toChgateError(error);
       metrics.errors.inc({ error: failure.errorName });
       if (failure.errorName === 'INTERNAL_ERROR') deps.logger.error('request failed', { error: String(failure.cause) });
       output.fail(failure);
@@ -141,10 +165,30 @@ export function createPipeline(deps: PipelineDependencies) {
       session?.end();
       response.once('close', () => {
         metrics.requests.inc({ user: userName, status: String(response.statusCode), route });
-        metrics.requestDuration.observe({ status: String(response.statusCode) }, (performance.now() - startedAt) / 1000);
+        const seconds = (performance.now() - startedAt) / 1000;
+        metrics.requestDuration.observe({ status: String(response.statusCode) }, seconds);
+        deps.observeRequest?.({
+          requestId,
+          user: userName,
+          clientAddress: socket.remoteAddress ?? '',
+          statements: recorded,
+          cache: cacheResult,
+          ...(cacheReason !== undefined ? { cacheReason } : {}),
+          upstreamNodes,
+          status: response.statusCode,
+          ...(failure ? { error: { name: failure.errorName, code: failure.code } } : {}),
+          durationMs: seconds * 1000,
+          bytesSent: socket.bytesWritten - bytesBefore,
+          fastPath: false,
+          ...(upstreamHeaders ? { upstreamHeaders } : {}),
+        });
       });
     }
   };
+
+  function recordStatement(step: PlannedStatement): RecordedStatement {
+    return { type: step.classification.type, route: routeLabel(step.decision), fingerprint: step.classification.fingerprint };
+  }
 
   function countStatements(plan: readonly PlannedStatement[]): void {
     for (const step of plan) {
