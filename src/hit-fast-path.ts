@@ -74,6 +74,7 @@ export function createHitFastPath(deps: HitFastPathDependencies): HitFastPath {
   const remembered = new LruCache<string, RememberedRead>(deps.maxRemembered ?? 10_000, 32 * 1024 * 1024);
   const requestDuration = metrics.requestDuration.labels({ status: '200' });
   const hitDuration = metrics.cacheHitDuration.labels({ path: 'fast' });
+  const fastHits = metrics.deferred.count(metrics.cacheFastHits);
 
   return {
     async tryServe(request, response, url, startedAt) {
@@ -116,7 +117,7 @@ export function createHitFastPath(deps: HitFastPathDependencies): HitFastPath {
       );
       response.writeHead(200, headers);
       response.end(entry.body);
-      metrics.cacheFastHits.inc();
+      fastHits.inc();
       read.statementCount.inc();
       read.hitCount.inc();
       read.count.inc();
@@ -149,10 +150,10 @@ export function createHitFastPath(deps: HitFastPathDependencies): HitFastPath {
           statements: [{ type: facts.statementType, route: 'read', fingerprint: facts.fingerprint }],
           cluster: facts.cluster,
           backendUser: facts.backendUser,
-          count: metrics.requests.labels({ user: facts.userName, status: '200', route: 'read' }),
-          hitCount: metrics.cacheRequests.labels({ user: facts.userName, result: 'hit', reason: '' }),
+          count: metrics.deferred.count(metrics.requests, { user: facts.userName, status: '200', route: 'read' }),
+          hitCount: metrics.deferred.count(metrics.cacheRequests, { user: facts.userName, result: 'hit', reason: '' }),
           // Served here only when the full path would send the read to a replica (no write in the lag window).
-          statementCount: metrics.statements.labels({ route: 'read', target: 'reader', type: facts.statementType }),
+          statementCount: metrics.deferred.count(metrics.statements, { route: 'read', target: 'reader', type: facts.statementType }),
           duration: requestDuration,
           hitDuration,
         },

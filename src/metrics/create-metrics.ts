@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createDeferredCounts, type DeferredCounts } from './deferred-counts.js';
 
 /** Every instrument chgate exports, created once at start and passed to the modules that record them. */
 export interface Metrics {
@@ -27,6 +28,8 @@ export interface Metrics {
   ruleMatches: Counter<'rule' | 'action'>;
   cacheRequests: Counter<'user' | 'result' | 'reason'>;
   cacheFastHits: Counter;
+  /** Increments of requests, statements, cacheRequests and cacheFastHits that reach them at the next scrape. */
+  deferred: DeferredCounts;
   cacheStores: Counter;
   cacheStoredBytes: Counter;
   cacheNotStored: Counter<'reason'>;
@@ -65,6 +68,11 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
   const registry = new Registry();
   if (options.collectProcessMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'chgate_' });
   const registers = [registry];
+  const deferred = createDeferredCounts();
+  // collect() runs with the counter as `this`.
+  const flushDeferred = function (this: Counter<string>): void {
+    deferred.flush(this);
+  };
   let pools: () => Iterable<PoolSample> = () => [];
   // Gauges read at scrape time: reset first, so a node removed by a reload disappears.
   const poolGauge = (name: string, help: string, read: (sample: PoolSample) => number | undefined): Gauge<'node'> =>
@@ -83,12 +91,13 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
     });
   return {
     registry,
-    requests: new Counter({ name: 'chgate_requests_total', help: 'Client requests by proxy user, HTTP status and route of the whole body (read, write, mixed: reads and writes, session: only SET/USE, unknown: not classified, or refused before).', labelNames: ['user', 'status', 'route'], registers }),
+    deferred,
+    requests: new Counter({ name: 'chgate_requests_total', help: 'Client requests by proxy user, HTTP status and route of the whole body (read, write, mixed: reads and writes, session: only SET/USE, unknown: not classified, or refused before).', labelNames: ['user', 'status', 'route'], registers, collect: flushDeferred }),
     requestDuration: new Histogram({ name: 'chgate_request_duration_seconds', help: 'Whole request time, from the request line to the last byte sent.', labelNames: ['status'], buckets: durationBuckets, registers }),
     upstreamDuration: new Histogram({ name: 'chgate_upstream_duration_seconds', help: 'Time from sending a statement to a ClickHouse node to its response headers (ClickHouse answers headers once the query runs; the body streams after), by node.', labelNames: ['node'], buckets: durationBuckets, registers }),
     cacheHitDuration: new Histogram({ name: 'chgate_cache_hit_duration_seconds', help: 'Whole time of requests answered from the cache, by path (fast: the hit fast path, full: decoded and classified first).', labelNames: ['path'], buckets: durationBuckets, registers }),
     sqlParseDuration: new Histogram({ name: 'chgate_sql_parse_duration_seconds', help: 'Time to split, classify and route the statements of one request.', buckets: durationBuckets, registers }),
-    statements: new Counter({ name: 'chgate_statements_total', help: 'Statements by classified route, where they went, and statement type.', labelNames: ['route', 'target', 'type'], registers }),
+    statements: new Counter({ name: 'chgate_statements_total', help: 'Statements by classified route, where they went, and statement type.', labelNames: ['route', 'target', 'type'], registers, collect: flushDeferred }),
     upstreamRequests: new Counter({ name: 'chgate_upstream_requests_total', help: 'Requests sent to ClickHouse nodes, by node and HTTP status.', labelNames: ['node', 'status'], registers }),
     upstreamErrors: new Counter({ name: 'chgate_upstream_errors_total', help: 'Failures talking to a ClickHouse node, by kind.', labelNames: ['node', 'kind'], registers }),
     upstreamRetries: new Counter({ name: 'chgate_upstream_retries_total', help: 'Statements sent again, by the node that failed and why (connect, socket, timeout, unknown-table; insert-dedup: an INSERT that ClickHouse deduplicates, after a failure that left its fate unknown).', labelNames: ['node', 'reason'], registers }),
@@ -105,8 +114,8 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
     configReloads: new Counter({ name: 'chgate_config_reloads_total', help: 'Config reloads (SIGHUP), by result (success, failure: the running config stays).', labelNames: ['result'], registers }),
     errors: new Counter({ name: 'chgate_errors_total', help: 'Errors chgate answered itself, by ClickHouse error name.', labelNames: ['error'], registers }),
     ruleMatches: new Counter({ name: 'chgate_rule_matches_total', help: 'Statements a query rule (top-level rules:) decided something for, by rule name and action (deny, route, cache, settings, rewrite).', labelNames: ['rule', 'action'], registers }),
-    cacheRequests: new Counter({ name: 'chgate_cache_requests_total', help: 'Requests by cache result (hit, miss, bypass) and bypass reason, per proxy user.', labelNames: ['user', 'result', 'reason'], registers }),
-    cacheFastHits: new Counter({ name: 'chgate_cache_fast_hits_total', help: 'Cache hits answered by the fast path (a request seen before, nothing to decide anew); also counted in chgate_cache_requests_total.', registers }),
+    cacheRequests: new Counter({ name: 'chgate_cache_requests_total', help: 'Requests by cache result (hit, miss, bypass) and bypass reason, per proxy user.', labelNames: ['user', 'result', 'reason'], registers, collect: flushDeferred }),
+    cacheFastHits: new Counter({ name: 'chgate_cache_fast_hits_total', help: 'Cache hits answered by the fast path (a request seen before, nothing to decide anew); also counted in chgate_cache_requests_total.', registers, collect: flushDeferred }),
     cacheStores: new Counter({ name: 'chgate_cache_stores_total', help: 'Responses stored in the cache.', registers }),
     cacheStoredBytes: new Counter({ name: 'chgate_cache_stored_bytes_total', help: 'Bytes of the responses stored in the cache.', registers }),
     cacheNotStored: new Counter({ name: 'chgate_cache_not_stored_total', help: 'Cacheable misses that were not stored, by reason.', labelNames: ['reason'], registers }),

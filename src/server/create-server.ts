@@ -40,7 +40,8 @@ export function createHttpServer(deps: HttpServerDependencies): Server | HttpsSe
     // ClickHouse does not insist on Host; Node's own refusal would be a bare 400 outside ClickHouse's format.
     requireHostHeader: false,
   };
-  const listener = (request: IncomingMessage, response: ServerResponse): void => handleRequest(deps, (server as LimitedServer)[currentLimits], request, response);
+  const parseUrl = createUrlParser();
+  const listener = (request: IncomingMessage, response: ServerResponse): void => handleRequest(deps, (server as LimitedServer)[currentLimits], parseUrl, request, response);
   const server = deps.tls
     ? // A TLS handshake is bounded like the headers that follow it.
       createHttpsServer({ ...options, cert: deps.tls.cert, key: deps.tls.key, handshakeTimeout: limits.headersTimeoutMs }, listener)
@@ -73,7 +74,29 @@ export function applyServerLimits(server: Server | HttpsServer, limits: ServerLi
   server.maxConnections = limits.maxConnections;
 }
 
-function handleRequest(deps: HttpServerDependencies, limits: ServerLimits, request: IncomingMessage, response: ServerResponse): void {
+/** Parsed request URLs are shared read-only: nothing may change a URL it is handed (decodeRequest copies the parameters). */
+type UrlParser = (rawUrl: string) => URL;
+
+/**
+ * Dashboards send the same few URLs again and again; parsing one and its parameters costs more than the cache hit
+ * it leads to. So parsed URLs are kept, a bounded number, except those with a query_id (new in every request).
+ */
+function createUrlParser(maxKept = 1_000, maxKeptLength = 2_048): UrlParser {
+  let kept = new Map<string, URL>();
+  return (rawUrl) => {
+    const known = kept.get(rawUrl);
+    if (known) return known;
+    const url = new URL(rawUrl, 'http://chgate');
+    if (rawUrl.length <= maxKeptLength && !rawUrl.includes('query_id=')) {
+      // Full: start over rather than track recency on every request.
+      if (kept.size >= maxKept) kept = new Map();
+      kept.set(rawUrl, url);
+    }
+    return url;
+  };
+}
+
+function handleRequest(deps: HttpServerDependencies, limits: ServerLimits, parseUrl: UrlParser, request: IncomingMessage, response: ServerResponse): void {
   const rawUrl = request.url ?? '/';
   if (Buffer.byteLength(rawUrl) > limits.maxUrlBytes) {
     // ClickHouse's code for a query too large, with HTTP's status for a URL too long.
@@ -81,7 +104,7 @@ function handleRequest(deps: HttpServerDependencies, limits: ServerLimits, reque
   }
   let url: URL;
   try {
-    url = new URL(rawUrl, 'http://chgate');
+    url = parseUrl(rawUrl);
   } catch {
     return refuse(request, response, new ChgateError('BAD_ARGUMENTS', 'malformed request URL'));
   }
