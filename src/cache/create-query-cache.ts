@@ -16,6 +16,8 @@ import { createResultStore, type CacheStorage, type HitTier } from './create-res
 import { createMutationTracker } from './mutation-tracker.js';
 import { createRecentWrites } from './recent-writes.js';
 import { effectiveDatabase, resolveTableName, resolveTableNames } from '../sql/resolve-table.js';
+import { dependentsClosure, graphFromConfig, mayChangeSchema } from './schema-dependencies.js';
+import type { SchemaDependencySource } from './schema-dependencies-learner.js';
 import { createSingleFlight } from './single-flight.js';
 import { peekScopesOf, snapshotFromPeek, type InvalidationCause } from './table-versions.js';
 
@@ -154,6 +156,12 @@ export interface QueryCache {
   readsFromWriter(classification: StatementClassification, database: string | undefined): boolean;
   /** Call for every statement when it starts and again when it completes (success or not), before responding. */
   invalidateFor(classification: StatementClassification, database: string | undefined, phase: 'start' | 'complete'): Promise<void>;
+  /**
+   * Changes chgate did not make (external-changes.ts), resolved tables: invalidated like a mutation finishing
+   * (lag window, then versions), dependents included. `mutating`: tables with a mutation running that chgate did
+   * not start; their reads are not cached until it is done.
+   */
+  invalidateExternal(tables: readonly string[], mutating?: readonly string[]): Promise<void>;
   /** Operator purge: one table (`db.t`, or `t` in `database`), or everything (also empties the stores). */
   purge(table?: string, database?: string): Promise<void>;
   stats(): CacheStats;
@@ -165,6 +173,8 @@ export interface QueryCacheOptions {
   queryWriter: (sql: string) => Promise<string>;
   hooks?: CacheHooks;
   now?: () => number;
+  /** The dependency graph learned from system.tables (cache.learn_dependencies), merged with table_dependencies. */
+  schema?: SchemaDependencySource;
 }
 
 /** Builds the stores from config (sqlite file or memory) and the cache over them. */
@@ -175,6 +185,7 @@ export async function openQueryCache(config: CacheConfig, options: QueryCacheOpt
   const storage = await createResultStore(config, {
     onStoreError: (operation, error) => hooks.onStoreError?.(operation, error),
     onEviction: (_key, bytes) => hooks.onEviction?.(bytes),
+    onWriteDropped: () => hooks.onNotStored?.('write-queue-full'),
     ...(options.now ? { now: options.now } : {}),
   });
   return createQueryCache(config, storage, options);
@@ -186,34 +197,18 @@ function sameNumbers(a: readonly number[], b: readonly number[] | undefined): bo
   return true;
 }
 
-/** Every table a write to `table` also changes (tableDependencies, transitively), `table` included. */
-function dependencyClosure(dependencies: Record<string, string[]>): (tables: readonly string[]) => string[] {
-  const edges = new Map<string, string[]>();
-  for (const [table, dependents] of Object.entries(dependencies)) {
-    edges.set(resolveTableName(table, 'default'), dependents.map((name) => resolveTableName(name, 'default')));
-  }
-  if (edges.size === 0) return (tables) => [...tables];
-  return (tables) => {
-    const seen = new Set(tables);
-    const queue = [...tables];
-    for (let table = queue.pop(); table !== undefined; table = queue.pop()) {
-      for (const next of edges.get(table) ?? []) {
-        if (!seen.has(next)) {
-          seen.add(next);
-          queue.push(next);
-        }
-      }
-    }
-    return [...seen].sort();
-  };
-}
-
 export function createQueryCache(config: CacheConfig, storage: CacheStorage, options: QueryCacheOptions): QueryCache {
   const { hooks = {}, now = Date.now } = options;
   const { store, versions } = storage;
   const recentWrites = createRecentWrites({ windowMs: config.replicaLagWindowMs });
   const flights = createSingleFlight<CacheEntry>({ waitMs: config.singleFlightWaitMs, now });
-  const withDependents = dependencyClosure(config.tableDependencies ?? {});
+  const configuredGraph = graphFromConfig(config.tableDependencies ?? {});
+  /** Every table a change to `tables` also changes; undefined when the learned graph cannot be trusted now. */
+  const withDependents = (tables: readonly string[]): string[] | undefined => {
+    const learned = options.schema?.current();
+    if (options.schema && !learned) return undefined;
+    return dependentsClosure(tables, [configuredGraph, learned]);
+  };
   const rules = compileCacheRules(config.rules ?? []);
   // Set when table versions could not be changed: invalidation can no longer be trusted, so nothing is cached.
   let versionsBroken = false;
@@ -234,17 +229,18 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
   async function invalidate(target: Exclude<InvalidationTarget, { kind: 'none' }>, cause: InvalidationCause): Promise<void> {
     const nowMs = now();
     try {
-      if (target.kind === 'everything') {
+      // A table's dependents cannot be known (graph not learned yet, or DDL running): everything.
+      const tables = target.kind === 'everything' ? undefined : withDependents(target.tables);
+      if (tables === undefined) {
         recentWrites.noteEverything(nowMs);
         await versions.invalidateAll(cause);
       } else {
-        const tables = withDependents(target.tables);
         if (target.kind === 'databases') recentWrites.noteDatabases(target.databases, nowMs);
         recentWrites.noteTables(tables, nowMs);
         if (target.kind === 'databases') await versions.invalidateDatabases(target.databases, cause);
         if (tables.length > 0) await versions.invalidate(tables, cause);
       }
-      hooks.onInvalidation?.(cause, target.kind);
+      hooks.onInvalidation?.(cause, tables === undefined ? 'everything' : target.kind);
     } catch (error) {
       versionsBroken = true;
       hooks.onStoreError?.('versions', error);
@@ -410,9 +406,19 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
       const resolvedDatabase = effectiveDatabase(database);
       const target = tablesInvalidatedBy(classification, resolvedDatabase);
       if (target.kind === 'none') return;
-      if (mayStartMutation(classification) && target.kind !== 'everything') mutations.markMutationStarted(withDependents(target.tables));
+      if (mayStartMutation(classification) && target.kind !== 'everything') mutations.markMutationStarted(withDependents(target.tables) ?? target.tables);
       const cause: InvalidationCause = phase === 'start' ? 'write-start' : 'write-complete';
+      // DDL: the graph is untrusted while it runs (writes meanwhile bump everything) and read again before its
+      // completion bump, so the client's next write after the acknowledgement reaches a new view.
+      const ddl = options.schema !== undefined && mayChangeSchema(classification);
+      if (ddl && phase === 'complete') await options.schema?.schemaChange('complete');
       await invalidate(target, cause);
+      if (ddl && phase === 'start') await options.schema?.schemaChange('start');
+    },
+
+    async invalidateExternal(tables, mutating = []) {
+      if (mutating.length > 0) mutations.markMutationStarted(withDependents(mutating) ?? [...mutating]);
+      if (tables.length > 0) await invalidate({ kind: 'tables', tables: [...tables] }, 'external');
     },
 
     async purge(table, database) {
