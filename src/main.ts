@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import type { Server, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createAdminHandler } from './admin/create-admin-handler.js';
+import { createAdminHandler, sendError } from './admin/create-admin-handler.js';
+import { createPeerCheck } from './auth/allowed-peers.js';
+import { ChgateError } from './errors/error-catalogue.js';
 import { createAuthenticator, type Authenticator } from './auth/create-authenticator.js';
 import { openQueryCache, type CacheHooks } from './cache/create-query-cache.js';
 import { readBounded } from './response/read-bounded.js';
@@ -12,10 +14,16 @@ import { createRequestLimits } from './limits/create-request-limits.js';
 import { createLogger, type Logger } from './log/create-logger.js';
 import { withMaskedSecrets } from './log/masking-logger.js';
 import { createMetrics, type Metrics, type PoolSample } from './metrics/create-metrics.js';
+import { createQueryDigest } from './observability/query-digest.js';
 import { combineRequestObservers, type RequestObserver } from './observability/request-record.js';
+import { createStatusHandler } from './observability/status-handler.js';
+import { createRecentErrors } from './observability/status-recent-errors.js';
+import { buildStatusSnapshot } from './observability/status-snapshot.js';
+import { createTrafficWindow } from './observability/status-traffic.js';
 import { createPipeline } from './pipeline.js';
 import { compileRules } from './rules/compile-rules.js';
-import { applyServerLimits, createHttpServer, type ServerLimits, type TlsKeyPair } from './server/create-server.js';
+import { applyServerLimits, createHttpServer, type QueryHandler, type ServerLimits, type TlsKeyPair } from './server/create-server.js';
+import { createMetricsHandler } from './server/metrics-endpoint.js';
 import { createSessionRegistry } from './session/session-registry.js';
 import { createSqlClassifier } from './sql/create-sql-classifier.js';
 import { sendAsBackendUser } from './upstream/backend-user.js';
@@ -127,6 +135,8 @@ export interface RunningChgate {
   address: AddressInfo;
   /** The HTTPS listener's address when it listens beside HTTP (server.tls.listen_port). */
   secureAddress: AddressInfo | undefined;
+  /** The /metrics listener's address when it has its own (metrics.listen_port). */
+  metricsAddress: AddressInfo | undefined;
   metrics: Metrics;
   clusters: ReadonlyMap<string, UpstreamCluster>;
   /**
@@ -136,6 +146,12 @@ export interface RunningChgate {
   reload(load: () => Promise<Config>): Promise<ReloadOutcome>;
   close(): Promise<void>;
 }
+
+/** A path this listener does not serve (the /metrics listener answers only /metrics and /ping). */
+const notServedHere: QueryHandler = async (request, response, url) => {
+  request.resume();
+  sendError(response, new ChgateError('NOT_FOUND', `there is no handler for ${url.pathname} here`));
+};
 
 /** The one composition root: build every module from the config, wire them, listen. */
 export async function startChgate(config: Config, options: { logger?: Logger; metrics?: Metrics } = {}): Promise<RunningChgate> {
@@ -159,6 +175,16 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
   const authenticator: Authenticator = { authenticate: (credentials, remoteAddress, forwardedFor) => users.authenticate(credentials, remoteAddress, forwardedFor) };
   // Each finished request is shown to these (access log, query digest, status page).
   const requestObservers: RequestObserver[] = [];
+  // The query digest and the status page's last minute and recent errors (README "Status page, query digest").
+  const digest = createQueryDigest({
+    maxFingerprints: config.digest.maxFingerprints,
+    onEviction: () => metrics.queryDigestEvictions.inc(),
+    onSizeChange: (size) => metrics.queryDigestFingerprints.set(size),
+  });
+  const traffic = createTrafficWindow();
+  const recentErrors = createRecentErrors({ capacity: config.status.recentErrors });
+  requestObservers.push(digest.observe, traffic.observe, recentErrors.observe);
+  const startedAtMs = Date.now();
   const handleQuery = createPipeline({
     observeRequest: combineRequestObservers(requestObservers, (error) => logger.error('request observer failed', { error: String(error) })),
     authenticator,
@@ -182,7 +208,20 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
       clusterLimits: (name) => current.clusters.get(name)?.limits,
     }),
   });
-  const handleAdmin = createAdminHandler({ authenticator, cache: { purge: (table) => cache.purge(table) } });
+  const handleAdmin = createAdminHandler({ authenticator, cache: { purge: (table) => cache.purge(table) }, digest });
+  // Swapped by reload(), like the users.
+  let metricsPeers = createPeerCheck(config.metrics.allowedNetworks);
+  let statusPeers = createPeerCheck(config.status.allowedNetworks);
+  const handleMetrics = createMetricsHandler({ metrics, logger, isAllowedPeer: (address) => metricsPeers(address) });
+  const handleStatus = createStatusHandler({
+    isAllowedPeer: (address) => statusPeers(address),
+    authenticator,
+    snapshot: () => buildStatusSnapshot({ clusters, traffic, recentErrors, digest, startedAtMs }, { refreshSeconds: current.status.refreshSeconds }),
+    onRefused: () => metrics.endpointRefused.inc({ endpoint: 'status' }),
+  });
+  // status.enabled is read per request, so a reload can turn the page off or on.
+  const routeStatus: QueryHandler = (request, response, url) => (current.status.enabled ? handleStatus(request, response, url) : notServedHere(request, response, url));
+  const metricsHasOwnListener = config.metrics.listenPort !== undefined;
   const cacheGauges = setInterval(() => {
     const stats = cache.stats();
     metrics.cacheEntries.set(stats.memoryEntries);
@@ -190,13 +229,17 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
   }, 1000);
   cacheGauges.unref();
   warnUnverifiedTls(config, logger);
-  const serverDeps = { handleQuery, handleAdmin, metrics, logger, limits: serverLimits(config.server) };
+  const serverDeps = { handleQuery, handleAdmin, handleMetrics: metricsHasOwnListener ? undefined : handleMetrics, handleStatus: routeStatus, metrics, logger, limits: serverLimits(config.server) };
   const tlsConfig = config.server.tls;
   const keyPair = tlsConfig ? await readKeyPair(tlsConfig) : undefined;
   // listen_port speaks HTTPS unless HTTPS has a port of its own.
   const server = createHttpServer({ ...serverDeps, ...(keyPair && tlsConfig?.listenPort === undefined ? { tls: keyPair } : {}) });
   const secureServer = keyPair && tlsConfig?.listenPort !== undefined ? createHttpServer({ ...serverDeps, tls: keyPair }) : undefined;
-  const servers: (Server | HttpsServer)[] = secureServer ? [server, secureServer] : [server];
+  // metrics.listen_port: /metrics (and /ping) alone, with the main listener's timeouts and limits.
+  const metricsServer = metricsHasOwnListener
+    ? createHttpServer({ handleQuery: notServedHere, handleAdmin: notServedHere, handleMetrics, metrics, logger, limits: serverLimits(config.server) })
+    : undefined;
+  const servers: (Server | HttpsServer)[] = [server, ...(secureServer ? [secureServer] : []), ...(metricsServer ? [metricsServer] : [])];
   // Responses not yet started when shutdown begins say `Connection: close`, so no client sends another request on a
   // connection that is about to close.
   let stopping = false;
@@ -209,16 +252,17 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
     });
   }
 
-  const listen = (each: Server | HttpsServer, port: number): Promise<AddressInfo> =>
+  const listen = (each: Server | HttpsServer, port: number, host = config.server.listenHost): Promise<AddressInfo> =>
     new Promise<AddressInfo>((resolve, reject) => {
       each.once('error', reject);
-      each.listen(port, config.server.listenHost, () => {
+      each.listen(port, host, () => {
         each.off('error', reject);
         resolve(each.address() as AddressInfo);
       });
     });
   const address = await listen(server, config.server.listenPort);
   const secureAddress = secureServer && tlsConfig?.listenPort !== undefined ? await listen(secureServer, tlsConfig.listenPort) : undefined;
+  const metricsAddress = metricsServer && config.metrics.listenPort !== undefined ? await listen(metricsServer, config.metrics.listenPort, config.metrics.listenHost) : undefined;
   logger.info('chgate listening', {
     host: address.address,
     port: address.port,
@@ -243,6 +287,8 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
       }
     }
     users = createAuthenticator(next.users.values(), { trustedProxies: next.server.trustedProxies });
+    metricsPeers = createPeerCheck(next.metrics.allowedNetworks);
+    statusPeers = createPeerCheck(next.status.allowedNetworks);
     for (const [name, cluster] of clusters) {
       if (next.clusters.has(name)) continue;
       // No user maps to it any more; requests already on it finish before its pools close.
@@ -257,6 +303,9 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
     current = {
       ...next,
       cache: current.cache,
+      metrics: { ...next.metrics, listenHost: current.metrics.listenHost, listenPort: current.metrics.listenPort },
+      digest: current.digest,
+      status: { ...next.status, recentErrors: current.status.recentErrors },
       server: {
         ...next.server,
         listenHost: current.server.listenHost,
@@ -274,6 +323,7 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
   return {
     address,
     secureAddress,
+    metricsAddress,
     metrics,
     clusters,
     reload(load) {

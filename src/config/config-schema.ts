@@ -284,6 +284,36 @@ const queryRuleSchema = z
   })
   .strict();
 
+// Observability (README "Status page, query digest and /metrics"). Networks are checked against the TCP peer.
+const metricsSchema = z
+  .object({
+    // With listen_port, /metrics is served on a listener of its own (and no longer on server.listen_port).
+    listen_host: z.string().min(1).default('127.0.0.1'),
+    listen_port: z.number().int().min(0).max(65535).optional(),
+    // Peers that may scrape /metrics (on whichever listener serves it); absent: any peer.
+    allowed_networks: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .strict();
+
+const statusSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    // Peers served /status and /status.json without credentials; others need an admin user's Basic auth.
+    allowed_networks: z.array(z.string().min(1)).default(['127.0.0.0/8', '::1/128']),
+    // How often the page fetches /status.json again.
+    refresh_seconds: z.number().int().min(1).max(3600).default(5),
+    // Failed requests the page lists (newest first).
+    recent_errors: z.number().int().min(1).max(10_000).default(50),
+  })
+  .strict();
+
+const digestSchema = z
+  .object({
+    // Distinct statement fingerprints kept; past it the least recently seen is dropped.
+    max_fingerprints: z.number().int().min(1).max(1_000_000).default(1_000),
+  })
+  .strict();
+
 export const configFileSchema = z
   .object({
     server: serverSchema.default({}),
@@ -292,6 +322,9 @@ export const configFileSchema = z
     users: z.record(z.string().min(1), userSchema),
     cache: cacheSchema.default({}),
     rules: z.array(queryRuleSchema).default([]),
+    metrics: metricsSchema.default({}),
+    status: statusSchema.default({}),
+    digest: digestSchema.default({}),
   })
   .strict();
 

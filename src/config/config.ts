@@ -154,4 +154,27 @@ export interface Config {
   users: Map<string, ProxyUserConfig>;
   /** Top-level `rules:`, in order (README "Query rules"). Absent or empty: none. */
   rules?: QueryRule[];
+  metrics: MetricsConfig;
+  status: StatusConfig;
+  digest: DigestConfig;
+}
+
+export interface MetricsConfig {
+  listenHost: string;
+  /** Present: /metrics has a listener of its own and is not served on server.listen_port. */
+  listenPort?: number;
+  /** Absent: any peer may scrape. */
+  allowedNetworks?: string[];
+}
+
+export interface StatusConfig {
+  enabled: boolean;
+  /** Peers served the status page without credentials (others need an admin user's Basic auth). */
+  allowedNetworks: string[];
+  refreshSeconds: number;
+  recentErrors: number;
+}
+
+export interface DigestConfig {
+  maxFingerprints: number;
 }

@@ -149,6 +149,11 @@ function buildConfig(file: ConfigFile, source: string): Config {
     });
   }
   if (users.size === 0) fail(['users'], 'at least one user is required');
+  for (const [path, networks] of [[['metrics', 'allowed_networks'], file.metrics.allowed_networks ?? []], [['status', 'allowed_networks'], file.status.allowed_networks]] as const) {
+    networks.forEach((network, index) => {
+      if (!parseCidr(network, new BlockList())) fail([...path, index], `"${network}" is not an IP address or CIDR`);
+    });
+  }
   file.server.trusted_proxies.forEach((network, index) => {
     if (!parseCidr(network, new BlockList())) fail(['server', 'trusted_proxies', index], `"${network}" is not an IP address or CIDR`);
   });
@@ -209,6 +214,18 @@ function buildConfig(file: ConfigFile, source: string): Config {
     clusters,
     users,
     rules,
+    metrics: {
+      listenHost: file.metrics.listen_host,
+      ...(file.metrics.listen_port !== undefined ? { listenPort: file.metrics.listen_port } : {}),
+      ...(file.metrics.allowed_networks !== undefined ? { allowedNetworks: file.metrics.allowed_networks } : {}),
+    },
+    status: {
+      enabled: file.status.enabled,
+      allowedNetworks: file.status.allowed_networks,
+      refreshSeconds: file.status.refresh_seconds,
+      recentErrors: file.status.recent_errors,
+    },
+    digest: { maxFingerprints: file.digest.max_fingerprints },
   };
 }
 

@@ -16,6 +16,11 @@ export function findRestartOnlyChanges(running: Config, next: Config): string[] 
     changed.push('server.tls');
   }
   if (JSON.stringify(running.cache) !== JSON.stringify(next.cache)) changed.push('cache');
+  if (running.metrics.listenHost !== next.metrics.listenHost) changed.push('metrics.listen_host');
+  if (running.metrics.listenPort !== next.metrics.listenPort) changed.push('metrics.listen_port');
+  // The digest and the recent-errors ring are sized once.
+  if (running.digest.maxFingerprints !== next.digest.maxFingerprints) changed.push('digest.max_fingerprints');
+  if (running.status.recentErrors !== next.status.recentErrors) changed.push('status.recent_errors');
   // Rules are compiled into the pipeline once, and the cache-hit fast path remembers what they decided per request.
   if (JSON.stringify(running.rules ?? []) !== JSON.stringify(next.rules ?? [])) changed.push('rules');
   return changed;

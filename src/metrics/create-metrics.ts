@@ -41,6 +41,9 @@ export interface Metrics {
   upstreamInFlight: Gauge<'node'>;
   upstreamConnectionsIdle: Gauge<'node'>;
   upstreamReplicaLag: Gauge<'node'>;
+  queryDigestFingerprints: Gauge;
+  queryDigestEvictions: Counter;
+  endpointRefused: Counter<'endpoint'>;
   /** Where the per-node pool gauges read from at scrape time (set once the clusters exist; nothing per request). */
   observePools(source: () => Iterable<PoolSample>): void;
   /**
@@ -127,6 +130,9 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
     upstreamInFlight: poolGauge('chgate_upstream_in_flight', 'Requests accepted by a node\'s pool and not finished (waiting for a connection, or sent and their body not read to the end).', (sample) => sample.inFlight),
     upstreamConnectionsIdle: poolGauge('chgate_upstream_connections_idle', 'Open connections to a node that no request uses now.', (sample) => sample.idleConnections),
     upstreamReplicaLag: poolGauge('chgate_upstream_replica_lag_seconds', 'Replica lag from the last health check (max absolute_delay of system.replicas); absent for writers and when unknown.', (sample) => sample.lagSeconds),
+    queryDigestFingerprints: new Gauge({ name: 'chgate_query_digest_fingerprints', help: 'Distinct statement fingerprints the query digest holds (at most digest.max_fingerprints).', registers }),
+    queryDigestEvictions: new Counter({ name: 'chgate_query_digest_evictions_total', help: 'Fingerprints dropped from the query digest (the least recently seen) to make room for a new one.', registers }),
+    endpointRefused: new Counter({ name: 'chgate_endpoint_refused_total', help: 'Requests to /metrics or /status refused because the peer is outside the allowed networks (status: and gave no admin credentials), by endpoint.', labelNames: ['endpoint'], registers }),
     observePools(source) {
       pools = source;
     },

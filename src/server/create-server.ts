@@ -20,6 +20,10 @@ export interface TlsKeyPair {
 export interface HttpServerDependencies {
   handleQuery: QueryHandler;
   handleAdmin: QueryHandler;
+  /** GET /metrics; absent: not served on this listener (metrics.listen_port gives it one of its own). */
+  handleMetrics?: QueryHandler | undefined;
+  /** GET /status and /status.json; absent: not served on this listener. */
+  handleStatus?: QueryHandler | undefined;
   metrics: Metrics;
   logger: Logger;
   limits: ServerLimits;
@@ -114,20 +118,16 @@ function handleRequest(deps: HttpServerDependencies, limits: ServerLimits, parse
     response.end('Ok.\n');
     return;
   }
-  if (route === '/metrics' && request.method === 'GET') {
-    deps.metrics.registry.metrics().then(
-      (text) => {
-        response.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
-        response.end(text);
-      },
-      (error: unknown) => {
-        deps.logger.error('metrics collection failed', { error: String(error) });
-        sendPlainError(response, new ChgateError('INTERNAL_ERROR', 'metrics collection failed'));
-      },
-    );
-    return;
-  }
-  const handler = route === '/' ? deps.handleQuery : route.startsWith('/admin/') ? deps.handleAdmin : undefined;
+  const handler =
+    route === '/'
+      ? deps.handleQuery
+      : route.startsWith('/admin/')
+        ? deps.handleAdmin
+        : route === '/metrics' && request.method === 'GET'
+          ? deps.handleMetrics
+          : route === '/status' || route === '/status.json'
+            ? deps.handleStatus
+            : undefined;
   if (handler) {
     handler(request, response, url).catch((error: unknown) => {
       deps.logger.error('unhandled request failure', { error: String(error) });
