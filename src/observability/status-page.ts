@@ -40,6 +40,7 @@ const PAGE = `<!doctype html>
   th { color: var(--muted); font-weight: 600; font-size: 12px; }
   td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
   code { font: 12px/1.3 ui-monospace, Menlo, Consolas, monospace; word-break: break-all; }
+  .nowrap, .nowrap code { white-space: nowrap; word-break: normal; }
   .state { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; font-size: 12px; font-weight: 600; }
   .state-healthy { background: var(--ok); }
   .state-recovering, .state-lagging { background: var(--warn); }
@@ -104,8 +105,8 @@ const PAGE = `<!doctype html>
           [{ label: 'Node' }, { label: 'Role' }, { label: 'Address' }, { label: 'State' }, { label: 'Reason' }, { label: 'Lag (s)', num: true }, { label: 'In flight', num: true }, { label: 'Queued', num: true }, { label: 'Connections', num: true }, { label: 'Weight', num: true }],
           cluster.nodes.map(function (n) {
             return el('tr', { 'class': 'node', 'data-node': n.name, 'data-state': n.state }, [
-              el('td', null, [n.name]), el('td', null, [n.role]), el('td', null, [el('code', null, [n.address])]),
-              el('td', null, [el('span', { 'class': 'state state-' + n.state }, [n.state])]), el('td', null, [n.reason]),
+              el('td', null, [n.name]), el('td', null, [n.role]), el('td', { 'class': 'nowrap' }, [el('code', null, [n.address])]),
+              el('td', { 'class': 'nowrap' }, [el('span', { 'class': 'state state-' + n.state }, [n.state])]), el('td', null, [n.reason]),
               el('td', { 'class': 'num' }, [n.lagSeconds === null ? '–' : n.lagSeconds]), el('td', { 'class': 'num' }, [n.inFlight]),
               el('td', { 'class': 'num' }, [n.queued]), el('td', { 'class': 'num' }, [n.connectionsOpen]), el('td', { 'class': 'num' }, [n.weight]),
             ]);
