@@ -268,6 +268,7 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
     port: address.port,
     protocol: secureServer || !keyPair ? 'http' : 'https',
     ...(secureAddress ? { httpsPort: secureAddress.port } : {}),
+    ...(metricsAddress ? { metricsHost: metricsAddress.address, metricsPort: metricsAddress.port } : {}),
     clusters: [...clusters.keys()],
   });
 
