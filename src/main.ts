@@ -7,6 +7,8 @@ import { createPeerCheck } from './auth/allowed-peers.js';
 import { ChgateError } from './errors/error-catalogue.js';
 import { createAuthenticator, type Authenticator } from './auth/create-authenticator.js';
 import { openQueryCache, type CacheHooks } from './cache/create-query-cache.js';
+import { createChangeTracking, type ChangeTrackingHooks } from './cache/external-changes-setup.js';
+import type { WriterTarget } from './cache/external-changes.js';
 import { readBounded } from './response/read-bounded.js';
 import type { Config, ServerConfig, ServerTlsConfig } from './config/config.js';
 import { findRestartOnlyChanges } from './config/restart-only-changes.js';
@@ -27,20 +29,48 @@ import { createMetricsHandler } from './server/metrics-endpoint.js';
 import { createSessionRegistry } from './session/session-registry.js';
 import { createSqlClassifier } from './sql/create-sql-classifier.js';
 import { sendAsBackendUser } from './upstream/backend-user.js';
-import { createUpstreamCluster, type UpstreamCluster, type UpstreamClusterHooks } from './upstream/upstream-cluster.js';
+import { createUpstreamCluster, type NodeChoice, type UpstreamCluster, type UpstreamClusterHooks } from './upstream/upstream-cluster.js';
+
+/** One read-only statement of chgate's own on one node; rejects unless ClickHouse answers 200. */
+async function queryNodeAs(choice: NodeChoice, sql: string): Promise<string> {
+  const response = await sendAsBackendUser(choice, sql);
+  const text = await readBounded(response.body, 16 * 1024 * 1024);
+  if (response.statusCode !== 200) throw new Error(`${choice.node.name} answered ${response.statusCode}: ${text.toString('utf8').trim()}`);
+  return text.toString('utf8');
+}
 
 /** Runs a read-only statement on the writer of every cluster (as the read user) and joins the answers. */
 async function queryEveryWriter(clusters: ReadonlyMap<string, UpstreamCluster>, sql: string): Promise<string> {
-  const answers = await Promise.all(
-    [...clusters.values()].map(async (cluster) => {
-      const choice = cluster.pick('writer', 'read');
-      const response = await sendAsBackendUser(choice, sql);
-      const text = await readBounded(response.body, 16 * 1024 * 1024);
-      if (response.statusCode !== 200) throw new Error(`${choice.node.name} answered ${response.statusCode}: ${text.toString('utf8').trim()}`);
-      return text.toString('utf8');
-    }),
-  );
+  const answers = await Promise.all([...clusters.values()].map((cluster) => queryNodeAs(cluster.pick('writer', 'read'), sql)));
   return answers.join('');
+}
+
+/** Every writer node of every cluster, each on its own (external changes: parts differ per node), as the read user. */
+function writerTargets(clusters: ReadonlyMap<string, UpstreamCluster>, config: Config): WriterTarget[] {
+  return [...clusters.values()].flatMap((cluster) => {
+    const credentials = config.clusters.get(cluster.name)?.readUser;
+    if (!credentials) return [];
+    return cluster.nodes
+      .filter((node) => node.role === 'writer')
+      .map((node) => ({ name: `${cluster.name}/${node.name}`, query: (sql: string) => queryNodeAs({ node, credentials }, sql) }));
+  });
+}
+
+function changeTrackingHooks(metrics: Metrics, logger: Logger): ChangeTrackingHooks {
+  return {
+    onDependencyRefresh: (result, error) => {
+      metrics.cacheDependencyRefreshes.inc({ result });
+      if (error !== undefined) logger.warn('reading table dependencies from system.tables failed', { error: String(error) });
+    },
+    onExternalPoll: (writer, result, error) => {
+      metrics.cacheExternalPolls.inc({ node: writer, result });
+      if (error !== undefined) logger.warn('polling for external changes failed', { node: writer, error: String(error) });
+    },
+    onExternalChange: (change, delayMs) => {
+      for (const [source, count] of Object.entries(change.bySource)) if (count > 0) metrics.cacheExternalChanges.inc({ source }, count);
+      if (delayMs !== undefined) metrics.cacheExternalDetectionDelay.observe(delayMs / 1000);
+    },
+  };
 }
 
 function cacheMetricHooks(metrics: Metrics, logger: Logger): CacheHooks {
@@ -165,11 +195,20 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
   const upstreamHooks = upstreamMetricHooks(metrics, logger, clusters);
   for (const cluster of config.clusters.values()) clusters.set(cluster.name, createUpstreamCluster(cluster, upstreamHooks));
   metrics.observePools(() => poolSamples(clusters));
+  // Learned dependencies and external changes (cache.learn_dependencies, cache.external_changes).
+  const schemaClassifier = createSqlClassifier();
+  const tracking = createChangeTracking(config.cache, {
+    queryWriter: (sql) => queryEveryWriter(clusters, sql),
+    writers: () => writerTargets(clusters, current),
+    classify: (sql) => schemaClassifier.classify(sql),
+    hooks: changeTrackingHooks(metrics, logger),
+  });
   const cache = await openQueryCache(
     // Disabled: nothing is read or stored, but writes are still tracked, so no file is needed.
     config.cache.enabled ? config.cache : { ...config.cache, store: { ...config.cache.store, kind: 'memory' } },
-    { queryWriter: (sql) => queryEveryWriter(clusters, sql), hooks: cacheMetricHooks(metrics, logger) },
+    { queryWriter: (sql) => queryEveryWriter(clusters, sql), hooks: cacheMetricHooks(metrics, logger), ...(tracking.schema ? { schema: tracking.schema } : {}) },
   );
+  await tracking.start(cache);
   // Swapped by reload(); a request authenticates against the users of the moment it arrived.
   let users = createAuthenticator(config.users.values(), { trustedProxies: config.server.trustedProxies });
   const authenticator: Authenticator = { authenticate: (credentials, remoteAddress, forwardedFor) => users.authenticate(credentials, remoteAddress, forwardedFor) };
@@ -378,6 +417,7 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
       // the pools below wait for those, but only if they were queued before the pools close.
       await new Promise((resolve) => setTimeout(resolve, 50));
       clearInterval(cacheGauges);
+      tracking.close();
       await cache.close();
       await Promise.all([...clusters.values()].map((cluster) => cluster.close()));
     },

@@ -41,10 +41,32 @@ export interface CacheConfig {
    */
   tableDependencies?: Record<string, string[]>;
   /**
+   * Learn the dependencies above from system.tables (views, materialized views and their targets, Distributed,
+   * Merge, Buffer): schema-dependencies.ts. Merged with tableDependencies. True by default.
+   */
+  learnDependencies?: boolean;
+  /** How often the learned graph is read again (it is also read after every DDL through chgate). 60 s. */
+  dependenciesRefreshMs?: number;
+  /** Polling the writers for changes chgate did not make (external-changes.ts). Off by default. */
+  externalChanges?: ExternalChangesConfig;
+  /**
    * Per-rule overrides, evaluated in order for each single-statement read; the first rule that matches applies
    * (cache-rules.ts). None by default.
    */
   rules?: CacheRule[];
+}
+
+/** `cache.external_changes`. With neither databases nor tables, every database but the system ones is watched. */
+export interface ExternalChangesConfig {
+  enabled: boolean;
+  /** Time between polls of each writer: the bound on how long an external change can be served from cache. */
+  intervalMs: number;
+  /** Watched databases. */
+  databases: string[];
+  /** Watched tables (`db.t`; `t` means `default.t`), in addition to the databases. */
+  tables: string[];
+  /** Never watched: `db` or `db.t`. */
+  exclude: string[];
 }
 
 /**
@@ -86,6 +108,9 @@ export const defaultCacheConfig = Object.freeze({
   mutationPollIntervalMs: 1_000,
   sharedGroups: Object.freeze({}) as Record<string, string[]>,
   tableDependencies: Object.freeze({}) as Record<string, string[]>,
+  learnDependencies: true,
+  dependenciesRefreshMs: 60_000,
+  externalChanges: Object.freeze({ enabled: false, intervalMs: 1_000, databases: [], tables: [], exclude: [] }) as ExternalChangesConfig,
   rules: Object.freeze([]) as unknown as CacheRule[],
 }) satisfies Required<CacheConfig>;
 

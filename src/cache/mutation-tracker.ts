@@ -34,7 +34,7 @@ export interface MutationTrackerOptions {
 }
 
 /** TabSeparated escapes: \t \n \\ and friends. */
-function unescapeTsv(field: string): string {
+export function unescapeTsv(field: string): string {
   const escapes: Record<string, string> = { t: '\t', n: '\n', r: '\r', '0': '\0', b: '\b', f: '\f', '\\': '\\', "'": "'" };
   return field.replace(/\\(.)/g, (all, char: string) => escapes[char] ?? all);
 }

@@ -12,7 +12,8 @@ import { databaseOfTable } from '../sql/resolve-table.js';
  * survive restarts; a later issue moves them to Redis so several chgate instances share them.
  */
 
-export type InvalidationCause = 'write-start' | 'write-complete' | 'mutation-done' | 'purge' | 'restart';
+/** `external`: a change chgate did not make, found by external-changes.ts. */
+export type InvalidationCause = 'write-start' | 'write-complete' | 'mutation-done' | 'external' | 'purge' | 'restart';
 
 export interface TableVersionSnapshot {
   epoch: number;

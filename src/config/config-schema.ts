@@ -192,6 +192,18 @@ const cacheSchema = z
     mutation_poll_interval_ms: z.number().int().min(50).default(1_000),
     shared_groups: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({}),
     table_dependencies: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({}),
+    learn_dependencies: z.boolean().default(true),
+    dependencies_refresh_ms: z.number().int().min(1_000).default(60_000),
+    external_changes: z
+      .object({
+        enabled: z.boolean().default(false),
+        interval_ms: z.number().int().min(100).default(1_000),
+        databases: z.array(z.string().min(1)).default([]),
+        tables: z.array(z.string().min(1)).default([]),
+        exclude: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .default({}),
     rules: z.array(cacheRuleSchema).default([]),
   })
   .strict();

@@ -8,6 +8,7 @@ import type { ClusterConfig, ClusterLimitsConfig, Config, NodeConfig, ProxyUserC
 import { parseCidr } from './parse-cidr.js';
 import { findCacheConfigProblems, findCacheRuleProblems, type CacheRule } from '../cache/cache-config.js';
 import { findQueryRuleProblems, type QueryRule } from '../rules/query-rule.js';
+import { defaultDatabase, resolveTableName } from '../sql/resolve-table.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -174,6 +175,15 @@ function buildConfig(file: ConfigFile, source: string): Config {
     mutationPollIntervalMs: cache.mutation_poll_interval_ms,
     sharedGroups: cache.shared_groups,
     tableDependencies: cache.table_dependencies,
+    learnDependencies: cache.learn_dependencies,
+    dependenciesRefreshMs: cache.dependencies_refresh_ms,
+    externalChanges: {
+      enabled: cache.external_changes.enabled,
+      intervalMs: cache.external_changes.interval_ms,
+      databases: cache.external_changes.databases,
+      tables: cache.external_changes.tables.map((table) => resolveTableName(table, defaultDatabase)),
+      exclude: cache.external_changes.exclude,
+    },
     rules: cache.rules.map(buildCacheRule),
   };
   for (const problem of findCacheRuleProblems(cacheConfig.rules)) fail(['cache', 'rules', problem.index, problem.key], problem.message);

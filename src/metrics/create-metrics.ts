@@ -36,6 +36,10 @@ export interface Metrics {
   cacheEvictions: Counter;
   cacheInvalidations: Counter<'cause' | 'scope'>;
   cacheStoreErrors: Counter<'operation'>;
+  cacheExternalPolls: Counter<'node' | 'result'>;
+  cacheExternalChanges: Counter<'source'>;
+  cacheExternalDetectionDelay: Histogram;
+  cacheDependencyRefreshes: Counter<'result'>;
   cacheEntries: Gauge;
   cacheBytes: Gauge;
   upstreamInFlight: Gauge<'node'>;
@@ -123,8 +127,12 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
     cacheStoredBytes: new Counter({ name: 'chgate_cache_stored_bytes_total', help: 'Bytes of the responses stored in the cache.', registers }),
     cacheNotStored: new Counter({ name: 'chgate_cache_not_stored_total', help: 'Cacheable misses that were not stored, by reason.', labelNames: ['reason'], registers }),
     cacheEvictions: new Counter({ name: 'chgate_cache_evictions_total', help: 'Entries evicted from the memory tier to stay within max_memory_bytes.', registers }),
-    cacheInvalidations: new Counter({ name: 'chgate_cache_invalidations_total', help: 'Invalidations by cause (write-start, write-complete, mutation-done, purge) and scope (tables, databases, everything).', labelNames: ['cause', 'scope'], registers }),
+    cacheInvalidations: new Counter({ name: 'chgate_cache_invalidations_total', help: 'Invalidations by cause (write-start, write-complete, mutation-done, external, purge) and scope (tables, databases, everything).', labelNames: ['cause', 'scope'], registers }),
     cacheStoreErrors: new Counter({ name: 'chgate_cache_store_errors_total', help: 'Cache store operations that failed (served as misses, never as errors).', labelNames: ['operation'], registers }),
+    cacheExternalPolls: new Counter({ name: 'chgate_cache_external_polls_total', help: 'Polls of a writer\'s system tables for changes chgate did not make (cache.external_changes), by node and result (ok, error).', labelNames: ['node', 'result'], registers }),
+    cacheExternalChanges: new Counter({ name: 'chgate_cache_external_changes_total', help: 'Tables found changed outside chgate, by what showed it (parts, mutations, tables); a first poll counts every table it lists.', labelNames: ['source'], registers }),
+    cacheExternalDetectionDelay: new Histogram({ name: 'chgate_cache_external_detection_delay_seconds', help: 'Age of the newest active part of tables whose parts changed, when the change was found (server clock, whole seconds).', buckets: [0.5, 1, 2, 3, 5, 10, 30, 60], registers }),
+    cacheDependencyRefreshes: new Counter({ name: 'chgate_cache_dependency_refreshes_total', help: 'Reads of the dependency graph from system.tables (cache.learn_dependencies), by result (ok, error).', labelNames: ['result'], registers }),
     cacheEntries: new Gauge({ name: 'chgate_cache_entries', help: 'Entries in the memory tier.', registers }),
     cacheBytes: new Gauge({ name: 'chgate_cache_bytes', help: 'Bytes accounted in the memory tier.', registers }),
     upstreamInFlight: poolGauge('chgate_upstream_in_flight', 'Requests accepted by a node\'s pool and not finished (waiting for a connection, or sent and their body not read to the end).', (sample) => sample.inFlight),
