@@ -86,6 +86,11 @@ function cacheMetricHooks(metrics: Metrics, logger: Logger): CacheHooks {
       metrics.cacheStoreErrors.inc({ operation });
       logger.warn('cache store error', { operation, error: String(error) });
     },
+    onStoreAvailability: (available, reason) => {
+      metrics.cacheStoreAvailable.set(available ? 1 : 0);
+      if (available) logger.info('cache store available again', { reason });
+      else logger.warn('cache store unavailable: reads bypass the cache', { reason });
+    },
     onMutationPollError: (error) => logger.warn('polling system.mutations failed', { error: String(error) }),
   };
 }
@@ -203,6 +208,8 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
     classify: (sql) => schemaClassifier.classify(sql),
     hooks: changeTrackingHooks(metrics, logger),
   });
+  // Redis turns it to 1 once connected and synced.
+  metrics.cacheStoreAvailable.set(config.cache.enabled && config.cache.store.kind === 'redis' ? 0 : 1);
   const cache = await openQueryCache(
     // Disabled: nothing is read or stored, but writes are still tracked, so no file is needed.
     config.cache.enabled ? config.cache : { ...config.cache, store: { ...config.cache.store, kind: 'memory' } },

@@ -13,14 +13,25 @@ export interface CacheConfig {
   /** Every entry expires after this long: the backstop for writes that do not go through chgate. */
   defaultTtlMs: number;
   store: {
-    /** `sqlite`: memory tier in front of a file that survives restarts. `memory`: the memory tier only. */
-    kind: 'sqlite' | 'memory';
+    /**
+     * `sqlite`: memory tier in front of a file that survives restarts. `memory`: the memory tier only. `redis`:
+     * memory tier in front of Redis, which also holds versions and write state shared by several instances.
+     */
+    kind: 'sqlite' | 'memory' | 'redis';
     /** The sqlite file (its directory is created). */
     path: string;
     /** Byte bound of the sqlite tier's entries, enforced by the periodic prune (oldest stored go first). 2 GiB. */
     maxBytes?: number;
     /** How often expired entries are deleted from the sqlite tier and its byte bound enforced. 60 s. */
     pruneIntervalMs?: number;
+    /** redis: `redis://[user:password@]host:port[/db]` (or `rediss://`). */
+    url?: string;
+    /** redis: prefix of every key chgate writes; instances sharing a cache use the same one. */
+    keyPrefix?: string;
+    /** redis: a connection attempt gives up after this long (then retried in the background). */
+    connectTimeoutMs?: number;
+    /** redis: a command not answered within this long fails; the cache is bypassed until Redis answers again. */
+    commandTimeoutMs?: number;
   };
   /** How long concurrent identical misses wait for the first one before going upstream themselves. */
   singleFlightWaitMs: number;
@@ -102,7 +113,16 @@ export const defaultCacheConfig = Object.freeze({
   maxMemoryBytes: 256 * 1024 * 1024,
   maxEntryBytes: 4 * 1024 * 1024,
   defaultTtlMs: 5 * 60 * 1000,
-  store: Object.freeze({ kind: 'sqlite' as 'sqlite' | 'memory', path: '.chgate/cache.sqlite', maxBytes: 2 * 1024 * 1024 * 1024, pruneIntervalMs: 60_000 }),
+  store: Object.freeze({
+    kind: 'sqlite' as 'sqlite' | 'memory' | 'redis',
+    path: '.chgate/cache.sqlite',
+    maxBytes: 2 * 1024 * 1024 * 1024,
+    pruneIntervalMs: 60_000,
+    url: 'redis://127.0.0.1:6379',
+    keyPrefix: 'chgate:',
+    connectTimeoutMs: 1_000,
+    commandTimeoutMs: 500,
+  }),
   singleFlightWaitMs: 10_000,
   replicaLagWindowMs: 5_000,
   mutationPollIntervalMs: 1_000,

@@ -33,7 +33,9 @@ export type BypassReason =
   /** A table read has a mutation (ALTER UPDATE/DELETE, lightweight DELETE/UPDATE) still running. */
   | 'mutation-in-flight'
   /** A table read was written moments ago and the read cannot go to the writer. */
-  | 'replica-lag-window';
+  | 'replica-lag-window'
+  /** cache.store.kind redis: Redis is not reachable (or not synced after reconnecting); the read goes to the writer. */
+  | 'store-unavailable';
 
 export type CachingDecision =
   | { mode: 'use'; tables: string[]; readFromWriter: boolean }

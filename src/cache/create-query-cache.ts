@@ -20,6 +20,7 @@ import { dependentsClosure, graphFromConfig, mayChangeSchema } from './schema-de
 import type { SchemaDependencySource } from './schema-dependencies-learner.js';
 import { createSingleFlight } from './single-flight.js';
 import { peekScopesOf, snapshotFromPeek, type InvalidationCause } from './table-versions.js';
+import { sharedVersionBumps, withIncarnation } from './redis-shared-state.js';
 
 /** What the cache needs to know about a request, beyond its statements. */
 export interface CacheRequest {
@@ -59,6 +60,8 @@ export type CacheLookup =
       rule?: string;
       /** What `tryFastHit` needs to find this read's entry again without classifying or deciding anew. */
       fastHit: FastHitTemplate;
+      /** Redis: the last write (any instance) to what the read depends on, for the replica-behind check. */
+      lastWriteAtMs?: number;
     }
   /** Go upstream as usual, no caching. When readFromWriter, prefer the writer (read-your-writes). */
   | { mode: 'bypass'; reason: BypassReason; readFromWriter: boolean };
@@ -122,6 +125,8 @@ export interface CacheHooks {
   onEviction?(bytes: number): void;
   onInvalidation?(cause: InvalidationCause, scope: InvalidationScope): void;
   onStoreError?(operation: StoreOperation, error: unknown): void;
+  /** Redis: the shared store became (un)available; reads bypass the cache ('store-unavailable') while it is not. */
+  onStoreAvailability?(available: boolean, reason: string): void;
   onMutationPollError?(error: unknown): void;
 }
 
@@ -185,6 +190,7 @@ export async function openQueryCache(config: CacheConfig, options: QueryCacheOpt
   const storage = await createResultStore(config, {
     onStoreError: (operation, error) => hooks.onStoreError?.(operation, error),
     onEviction: (_key, bytes) => hooks.onEviction?.(bytes),
+    onStoreAvailability: (available, reason) => hooks.onStoreAvailability?.(available, reason),
     onWriteDropped: () => hooks.onNotStored?.('write-queue-full'),
     ...(options.now ? { now: options.now } : {}),
   });
@@ -199,7 +205,7 @@ function sameNumbers(a: readonly number[], b: readonly number[] | undefined): bo
 
 export function createQueryCache(config: CacheConfig, storage: CacheStorage, options: QueryCacheOptions): QueryCache {
   const { hooks = {}, now = Date.now } = options;
-  const { store, versions } = storage;
+  const { store, versions, shared } = storage;
   const recentWrites = createRecentWrites({ windowMs: config.replicaLagWindowMs });
   const flights = createSingleFlight<CacheEntry>({ waitMs: config.singleFlightWaitMs, now });
   const configuredGraph = graphFromConfig(config.tableDependencies ?? {});
@@ -221,6 +227,11 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
     onError: (error) => hooks.onMutationPollError?.(error),
     now,
   });
+  // Redis: every bump goes to the shared state (never rejects: a lost bump rotates the incarnation later), and
+  // marks of the mutations this instance follows are kept alive while it follows them.
+  const versionBumps = shared ? sharedVersionBumps(shared, (table) => mutations.isMutating(table)) : versions;
+  const markRefresh = shared ? setInterval(() => void shared.refreshMarks(mutations.trackedTables), config.mutationPollIntervalMs) : undefined;
+  markRefresh?.unref();
 
   /**
    * Order matters: the lag window and mutation marks are noted BEFORE versions are bumped, and lookup reads them
@@ -233,12 +244,12 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
       const tables = target.kind === 'everything' ? undefined : withDependents(target.tables);
       if (tables === undefined) {
         recentWrites.noteEverything(nowMs);
-        await versions.invalidateAll(cause);
+        await versionBumps.invalidateAll(cause);
       } else {
         if (target.kind === 'databases') recentWrites.noteDatabases(target.databases, nowMs);
         recentWrites.noteTables(tables, nowMs);
-        if (target.kind === 'databases') await versions.invalidateDatabases(target.databases, cause);
-        if (tables.length > 0) await versions.invalidate(tables, cause);
+        if (target.kind === 'databases') await versionBumps.invalidateDatabases(target.databases, cause);
+        if (tables.length > 0) await versionBumps.invalidate(tables, cause);
       }
       hooks.onInvalidation?.(cause, tables === undefined ? 'everything' : target.kind);
     } catch (error) {
@@ -271,7 +282,8 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
         if (lookup.readFromWriter && !response.servedByWriter) return notStored('not-from-writer');
         // A replica lagging past the window would otherwise store pre-write rows under the post-write key.
         const caughtUpTo = response.servedByWriter ? undefined : response.replicaCaughtUpToMs;
-        if (caughtUpTo !== undefined && caughtUpTo <= recentWrites.lastWriteAt(lookup.tables)) return notStored('replica-behind');
+        const lastWriteAt = Math.max(recentWrites.lastWriteAt(lookup.tables), lookup.lastWriteAtMs ?? 0);
+        if (caughtUpTo !== undefined && caughtUpTo <= lastWriteAt) return notStored('replica-behind');
         const body = capture.take();
         const reason = await whyNotStorable(response, body);
         if (reason !== undefined || body === undefined) return notStored(reason ?? 'too-large');
@@ -324,19 +336,25 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
       const database = effectiveDatabase(request.params.get('database'));
       const rule = ruleFor(request, classifications, database);
       const input = cachingInput(request, classifications, database, rule);
-      const bypass = (reason: BypassReason): CacheLookup => {
+      const bypass = (reason: BypassReason, readFromWriter = readsRecentlyWritten(classifications, input.database)): CacheLookup => {
         hooks.onBypass?.(reason);
-        return { mode: 'bypass', reason, readFromWriter: readsRecentlyWritten(classifications, input.database) };
+        return { mode: 'bypass', reason, readFromWriter };
       };
       const first = decideCaching(input);
       if (first.mode === 'bypass') return bypass(first.reason);
       // Versions first, then the moment-to-moment state (see invalidate).
-      const snapshot = await versions.versionsOf(first.tables);
+      // Redis: versions, lag window and marks of every instance in one round trip. Unavailable: no cache, and the
+      // writer (writes made meanwhile are in no shared window).
+      const sharedState = shared ? await shared.read(first.tables) : undefined;
+      if (shared && !sharedState) return bypass('store-unavailable', true);
+      // A mutation another instance started: followed here too, so it ends even if that instance dies.
+      for (const table of sharedState?.mutating ?? []) if (!mutations.isMutating(table)) mutations.markMutationStarted([table]);
+      const snapshot = sharedState?.snapshot ?? (await versions.versionsOf(first.tables));
       const decision = decideCaching({
         ...input,
         state: {
           isMutating: (table) => mutations.isMutating(table),
-          wasRecentlyWritten: (tables) => recentWrites.shouldReadFromWriter(tables, now()),
+          wasRecentlyWritten: (tables) => sharedState?.recentlyWritten === true || recentWrites.shouldReadFromWriter(tables, now()),
           canReadFromWriter: request.canReadFromWriter ?? true,
         },
       });
@@ -350,7 +368,7 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
         backendUser: request.backendUser,
         scope: cacheScopeOf(config, request.proxyUser),
       });
-      const key = finishCacheKey(keyPrefix, snapshot, rule?.ttlMs);
+      const key = finishCacheKey(sharedState ? withIncarnation(keyPrefix, sharedState.incarnation) : keyPrefix, snapshot, rule?.ttlMs);
       return {
         mode: 'use',
         key,
@@ -359,11 +377,13 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
         ttlMs: rule?.ttlMs ?? config.defaultTtlMs,
         ...(rule ? { rule: rule.name } : {}),
         fastHit: { keyPrefix, scopes: peekScopesOf(first.tables), tables: first.tables, ruleTtlMs: rule?.ttlMs, lastVersions: undefined, lastKey: undefined },
+        ...(sharedState ? { lastWriteAtMs: sharedState.lastWriteAtMs } : {}),
       };
     },
 
     tryFastHit(template) {
-      if (!config.enabled || versionsBroken) return undefined;
+      // Redis: another instance may have bumped a version since; only a lookup (one round trip) can tell.
+      if (!config.enabled || versionsBroken || shared) return undefined;
       // Versions first, then the moment-to-moment state, as in lookup (see invalidate).
       const values = versions.peek(template.scopes);
       if (!values) return undefined;
@@ -443,6 +463,7 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
 
     async close() {
       mutations.stop();
+      clearInterval(markRefresh);
       await storage.close();
     },
   };

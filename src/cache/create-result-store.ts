@@ -2,6 +2,8 @@ import { defaultCacheConfig, type CacheConfig } from './cache-config.js';
 import type { CacheEntry, ResultStore, StoreErrorHandler } from './cache-entry.js';
 import { createKeyvStore, createKeyvVersionPersistence } from './keyv-store.js';
 import { createMemoryStore, type MemoryStore } from './memory-store.js';
+import { openRedisStorage } from './redis-storage.js';
+import type { SharedState } from './redis-shared-state.js';
 import { openSqliteStorage } from './sqlite-storage.js';
 import { createTableVersions, openPersistentTableVersions, type TableVersions } from './table-versions.js';
 
@@ -60,6 +62,11 @@ export function createTieredStore(options: TieredStoreOptions): TieredStore {
 export interface CacheStorage {
   store: TieredStore;
   versions: TableVersions;
+  /**
+   * Redis: versions, write times and mutation marks shared by every instance, read at each lookup (the local
+   * `versions` are then unused).
+   */
+  shared?: SharedState;
   /** Prune the persistent tier now (also done every cache.store.prune_interval_ms). */
   prune(): Promise<void>;
   close(): Promise<void>;
@@ -70,6 +77,8 @@ export interface CacheStorageOptions {
   onEviction?: (key: string, bytes: number) => void;
   /** An entry kept in memory only: the persistent tier's write queue was full (NotStoredReason 'write-queue-full'). */
   onWriteDropped?: () => void;
+  /** Redis: the shared store became (un)available; reads bypass the cache while it is not. */
+  onStoreAvailability?: (available: boolean, reason: string) => void;
   now?: () => number;
 }
 
@@ -93,6 +102,23 @@ export async function createResultStore(config: CacheConfig, options: CacheStora
     close: async () => {},
   });
   if (config.store.kind === 'memory') return memoryOnly();
+  if (config.store.kind === 'redis') {
+    const redis = openRedisStorage(config, {
+      memory,
+      onStoreError,
+      maxPendingWriteBytes: maxPendingWriteBytesFor(config),
+      ...(options.onStoreAvailability ? { onAvailability: options.onStoreAvailability } : {}),
+      ...(onWriteDropped ? { onWriteDropped } : {}),
+      now,
+    });
+    return {
+      store: createTieredStore({ memory, persistent: redis.entries, now }),
+      versions: createTableVersions(),
+      shared: redis.shared,
+      prune: async () => {},
+      close: () => redis.close(),
+    };
+  }
 
   let sqlite: Awaited<ReturnType<typeof openSqliteStorage>>;
   let versions: TableVersions;

@@ -180,10 +180,14 @@ const cacheSchema = z
     default_ttl_ms: z.number().int().min(1).default(300_000),
     store: z
       .object({
-        kind: z.enum(['sqlite', 'memory']).default('sqlite'),
+        kind: z.enum(['sqlite', 'memory', 'redis']).default('sqlite'),
         path: z.string().min(1).default('.chgate/cache.sqlite'),
         max_bytes: z.number().int().min(1024 * 1024).default(2 * 1024 * 1024 * 1024),
         prune_interval_ms: z.number().int().min(1000).default(60_000),
+        url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+        key_prefix: z.string().min(1).default('chgate:'),
+        connect_timeout_ms: z.number().int().min(10).default(1_000),
+        command_timeout_ms: z.number().int().min(10).default(500),
       })
       .strict()
       .default({}),

@@ -40,6 +40,7 @@ export interface Metrics {
   cacheExternalChanges: Counter<'source'>;
   cacheExternalDetectionDelay: Histogram;
   cacheDependencyRefreshes: Counter<'result'>;
+  cacheStoreAvailable: Gauge;
   cacheEntries: Gauge;
   cacheBytes: Gauge;
   upstreamInFlight: Gauge<'node'>;
@@ -129,6 +130,7 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
     cacheEvictions: new Counter({ name: 'chgate_cache_evictions_total', help: 'Entries evicted from the memory tier to stay within max_memory_bytes.', registers }),
     cacheInvalidations: new Counter({ name: 'chgate_cache_invalidations_total', help: 'Invalidations by cause (write-start, write-complete, mutation-done, external, purge) and scope (tables, databases, everything).', labelNames: ['cause', 'scope'], registers }),
     cacheStoreErrors: new Counter({ name: 'chgate_cache_store_errors_total', help: 'Cache store operations that failed (served as misses, never as errors).', labelNames: ['operation'], registers }),
+    cacheStoreAvailable: new Gauge({ name: 'chgate_cache_store_available', help: 'cache.store.kind redis: 1 while Redis answers and is synced, 0 while reads bypass the cache (reason store-unavailable). Always 1 for the other stores.', registers }),
     cacheExternalPolls: new Counter({ name: 'chgate_cache_external_polls_total', help: 'Polls of a writer\'s system tables for changes chgate did not make (cache.external_changes), by node and result (ok, error).', labelNames: ['node', 'result'], registers }),
     cacheExternalChanges: new Counter({ name: 'chgate_cache_external_changes_total', help: 'Tables found changed outside chgate, by what showed it (parts, mutations, tables); a first poll counts every table it lists.', labelNames: ['source'], registers }),
     cacheExternalDetectionDelay: new Histogram({ name: 'chgate_cache_external_detection_delay_seconds', help: 'Age of the newest active part of tables whose parts changed, when the change was found (server clock, whole seconds).', buckets: [0.5, 1, 2, 3, 5, 10, 30, 60], registers }),
