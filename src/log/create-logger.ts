@@ -1,3 +1,4 @@
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import { maskSecrets } from './mask-secrets.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -9,6 +10,22 @@ export interface Logger {
   info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
+  /** Whether a line at `level` would be written: lets a caller skip building fields nobody reads. */
+  isLevelEnabled?(level: Exclude<LogLevel, 'silent'>): boolean;
+  /**
+   * The same output, also masking `secrets()` (asked at each line) in the serialized line: one pass over the
+   * text instead of a walk over every field. Loggers without it are wrapped by withMaskedSecrets.
+   */
+  withSecrets?(secrets: () => readonly string[]): Logger;
+}
+
+/** The logger the process owns: its level can change (SIGHUP) and its buffered lines must be written before exit. */
+export interface RootLogger extends Logger {
+  withSecrets(secrets: () => readonly string[]): Logger;
+  isLevelEnabled(level: Exclude<LogLevel, 'silent'>): boolean;
+  setLevel(level: LogLevel): void;
+  /** Writes what is buffered, synchronously (shutdown, process exit). */
+  flush(): void;
 }
 
 const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -18,18 +35,69 @@ export function isLogLevel(value: string): value is LogLevel {
 }
 
 /**
- * One JSON object a line on the given stream (stderr by default). Credentials in a line (`?password=`, `user:pass@`,
- * X-ClickHouse-Key / Authorization values) are masked: error text from HTTP clients can quote URLs and headers.
+ * Where lines go: a file (appended) or stderr. Asynchronous: a line is copied into a buffer and written by a
+ * later fs.write with the lines that came meanwhile, so a request never waits on the disk. flush() writes the rest.
  */
-export function createLogger(level: LogLevel = 'info', stream: NodeJS.WritableStream = process.stderr): Logger {
-  const emit = (at: Exclude<LogLevel, 'silent'>, message: string, fields?: LogFields): void => {
-    if (order[at] < order[level]) return;
-    stream.write(`${maskSecrets(JSON.stringify({ time: new Date().toISOString(), level: at, msg: message, ...fields }))}\n`);
+export function openLogDestination(file?: string): ReturnType<typeof pino.destination> {
+  return pino.destination({ dest: file ?? 2, sync: false, mkdir: true });
+}
+
+// Errors as their text (pino would print `{}` for an Error under a key it has no serializer for).
+const errorText = (value: unknown): unknown => (value instanceof Error ? String(value) : value);
+
+/**
+ * One JSON object a line (pino): `{"level":"info","time":"<ISO>",...fields,"msg":"..."}`, on stderr by default.
+ * Every serialized line has its credentials masked (`?password=`, `user:pass@`, X-ClickHouse-Key / Authorization
+ * values, and the secrets given to withSecrets): error text from HTTP clients can quote URLs and headers.
+ */
+export function createLogger(level: LogLevel = 'info', destination: NodeJS.WritableStream | DestinationStream = openLogDestination()): RootLogger {
+  // Shared by the loggers withSecrets derives, so setLevel applies to all of them.
+  const state = { level };
+  const enabled = (at: Exclude<LogLevel, 'silent'>): boolean => order[at] >= order[state.level];
+  // ISO time, formatted once per millisecond: under load many lines share one.
+  const clock = { ms: 0, text: '' };
+  const isoTime = (): string => {
+    const now = Date.now();
+    if (now !== clock.ms) {
+      clock.ms = now;
+      clock.text = `,"time":"${new Date(now).toISOString()}"`;
+    }
+    return clock.text;
   };
-  return {
-    debug: (message, fields) => emit('debug', message, fields),
-    info: (message, fields) => emit('info', message, fields),
-    warn: (message, fields) => emit('warn', message, fields),
-    error: (message, fields) => emit('error', message, fields),
-  };
+  const build = (secrets: () => readonly string[]): PinoLogger =>
+    pino(
+      {
+        level: 'debug',
+        base: undefined,
+        timestamp: isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+        serializers: { error: errorText, err: errorText },
+        hooks: { streamWrite: (line) => maskSecrets(line, secrets()) },
+      },
+      destination as DestinationStream,
+    );
+  const adapt = (out: PinoLogger, secrets: () => readonly string[]): RootLogger => ({
+    debug: (message, fields) => enabled('debug') && out.debug(fields ?? {}, message),
+    info: (message, fields) => enabled('info') && out.info(fields ?? {}, message),
+    warn: (message, fields) => enabled('warn') && out.warn(fields ?? {}, message),
+    error: (message, fields) => enabled('error') && out.error(fields ?? {}, message),
+    isLevelEnabled: enabled,
+    withSecrets: (more) => {
+      const both = (): readonly string[] => [...secrets(), ...more()];
+      return adapt(build(both), both);
+    },
+    setLevel: (next) => {
+      state.level = next;
+    },
+    flush: () => {
+      if (!('flushSync' in destination) || typeof destination.flushSync !== 'function') return;
+      try {
+        destination.flushSync();
+      } catch {
+        // Not open yet, or already closed: nothing can be written any more.
+      }
+    },
+  });
+  const none = (): readonly string[] => [];
+  return adapt(build(none), none);
 }

@@ -12,18 +12,33 @@ const urlUserInfo = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s"'\\]*:)[^@/\s"'\\]*(@)/gi;
 // Header lines and JSON-ish `"x-clickhouse-key":"secret"` pairs.
 const credentialHeader = /(\b(?:x-clickhouse-key|authorization|proxy-authorization)["']?\s*[:=]\s*["']?)(?:(?:basic|bearer)\s+)?[^"'\r\n,}]*/gi;
 
+// What each pattern above needs to match at all: one cheap scan lets the usual line (no credential) skip all three.
+const mayHoldCredential = /password=|:\/\/|authorization|x-clickhouse-key/i;
+
 /** `text` with every credential it carries replaced by MASK. Empty secrets are ignored. */
 export function maskSecrets(text: string, secrets: readonly string[] = []): string {
-  let masked = text
-    .replace(passwordParameter, `$1${MASK}`)
-    .replace(urlUserInfo, `$1${MASK}$2`)
-    .replace(credentialHeader, `$1${MASK}`);
+  let masked = mayHoldCredential.test(text)
+    ? text.replace(passwordParameter, `$1${MASK}`).replace(urlUserInfo, `$1${MASK}$2`).replace(credentialHeader, `$1${MASK}`)
+    : text;
   for (const secret of secrets) {
     if (secret === '') continue;
     // As written, and as it appears inside a JSON string (quotes and backslashes escaped).
-    for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)])) {
-      masked = masked.split(form).join(MASK);
+    for (const form of secretForms(secret)) {
+      if (masked.includes(form)) masked = masked.split(form).join(MASK);
     }
   }
   return masked;
+}
+
+// Characters neither JSON nor encodeURIComponent escapes: a secret made of them only has one form.
+const plainSecret = /^[A-Za-z0-9\-_.!~*'()]*$/;
+
+function secretForms(secret: string): string[] {
+  const forms = [secret];
+  if (plainSecret.test(secret)) return forms;
+  const inJson = JSON.stringify(secret).slice(1, -1);
+  if (inJson !== secret) forms.push(inJson);
+  const encoded = encodeURIComponent(secret);
+  if (encoded !== secret && encoded !== inJson) forms.push(encoded);
+  return forms;
 }

@@ -3,9 +3,11 @@ import { maskSecrets } from './mask-secrets.js';
 
 /**
  * A logger that masks `secrets()` (the backend passwords of the running config, asked at each line so a reload's
- * new passwords are masked too) in messages and every string field, however deep.
+ * new passwords are masked too) in messages and every string field, however deep. A logger that can mask its
+ * serialized lines (withSecrets) does it there, in one pass per line.
  */
 export function withMaskedSecrets(logger: Logger, secrets: () => readonly string[]): Logger {
+  if (logger.withSecrets) return logger.withSecrets(secrets);
   const maskFields = (fields: LogFields | undefined): LogFields | undefined =>
     fields === undefined ? undefined : (maskValue(fields, secrets()) as LogFields);
   return {
@@ -13,6 +15,7 @@ export function withMaskedSecrets(logger: Logger, secrets: () => readonly string
     info: (message, fields) => logger.info(maskSecrets(message, secrets()), maskFields(fields)),
     warn: (message, fields) => logger.warn(maskSecrets(message, secrets()), maskFields(fields)),
     error: (message, fields) => logger.error(maskSecrets(message, secrets()), maskFields(fields)),
+    ...(logger.isLevelEnabled ? { isLevelEnabled: logger.isLevelEnabled } : {}),
   };
 }
 

@@ -1,0 +1,168 @@
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { createLogger, openLogDestination, type LogLevel } from '../../../src/log/create-logger.js';
+import { MASK } from '../../../src/log/mask-secrets.js';
+import { withMaskedSecrets } from '../../../src/log/masking-logger.js';
+import { accessLogFields, createAccessLog, MAX_FINGERPRINT_CHARS, MAX_LISTED_STATEMENTS, type AccessLogSettings } from '../../../src/observability/access-log.js';
+import type { RequestRecord } from '../../../src/observability/request-record.js';
+
+const record: RequestRecord = {
+  requestId: 'q-1',
+  user: 'alice',
+  clientAddress: '127.0.0.1',
+  statements: [
+    { type: 'INSERT', route: 'write', fingerprint: 'INSERT INTO t VALUES' },
+    { type: 'SELECT', route: 'read', fingerprint: 'SELECT count ( ) FROM t WHERE id = ?' },
+  ],
+  cache: 'bypass',
+  cacheReason: 'multi_statement',
+  upstreamNodes: ['writer', 'replica1'],
+  status: 200,
+  durationMs: 12.34567,
+  bytesSent: 321,
+  fastPath: false,
+};
+
+function capture(level: LogLevel = 'debug'): { logger: ReturnType<typeof createLogger>; lines: () => Record<string, unknown>[] } {
+  const stream = new PassThrough();
+  const chunks: string[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+  const logger = createLogger(level, stream);
+  return {
+    logger,
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
+
+describe('access log', () => {
+  describe('accessLogFields', () => {
+    it('has every field, statements in order, absent ones as null', () => {
+      expect(accessLogFields(record, false)).to.deep.equal({
+        reqId: 'q-1',
+        user: 'alice',
+        client: '127.0.0.1',
+        statements: 2,
+        types: ['INSERT', 'SELECT'],
+        routes: ['write', 'read'],
+        fingerprints: ['INSERT INTO t VALUES', 'SELECT count ( ) FROM t WHERE id = ?'],
+        cache: 'bypass',
+        cacheReason: 'multi_statement',
+        upstream: ['writer', 'replica1'],
+        status: 200,
+        error: null,
+        errorCode: null,
+        durationMs: 12.346,
+        bytes: 321,
+        fastPath: false,
+      });
+      const failed = accessLogFields({ ...record, statements: [], cache: 'off', cacheReason: undefined, upstreamNodes: [], status: 403, error: { name: 'ACCESS_DENIED', code: 497 } }, true);
+      expect(failed).to.deep.include({ statements: 0, types: [], cacheReason: null, error: 'ACCESS_DENIED', errorCode: 497, status: 403, slow: true });
+    });
+
+    it('cuts long fingerprints and long statement lists, keeping the count', () => {
+      const long = 'SELECT '.repeat(1000);
+      const many = Array.from({ length: 100 }, (_, i) => ({ type: 'SELECT', route: 'read', fingerprint: i === 0 ? long : `SELECT ${i}` }));
+      const fields = accessLogFields({ ...record, statements: many, upstreamNodes: many.map(() => 'replica1') }, false);
+      const fingerprints = fields.fingerprints as string[];
+      expect(fields.statements).to.equal(100);
+      expect(fingerprints).to.have.length(MAX_LISTED_STATEMENTS);
+      expect(fields.types).to.have.length(MAX_LISTED_STATEMENTS);
+      expect(fields.upstream).to.have.length(MAX_LISTED_STATEMENTS);
+      expect(fingerprints[0]).to.equal(`${long.slice(0, MAX_FINGERPRINT_CHARS)}…`);
+      expect(fingerprints[1]).to.equal('SELECT 1');
+    });
+  });
+
+  describe('createAccessLog', () => {
+    const on: AccessLogSettings = { requests: true, slowQueryMs: 1000 };
+
+    it('writes one `request` line at info, or one `slow query` line at warn with slow: true', () => {
+      const { logger, lines } = capture();
+      const observe = createAccessLog(logger, () => on);
+      observe(record);
+      observe({ ...record, requestId: 'q-slow', durationMs: 1000 });
+      const [fast, slow, ...rest] = lines();
+      expect(rest).to.deep.equal([]);
+      expect(fast).to.deep.include({ level: 'info', msg: 'request', reqId: 'q-1', durationMs: 12.346 });
+      expect(fast).to.not.have.property('slow');
+      expect(slow).to.deep.include({ level: 'warn', msg: 'slow query', reqId: 'q-slow', slow: true });
+      expect(new Date(String(fast?.time)).toISOString()).to.equal(fast?.time);
+    });
+
+    it('requests: false keeps only slow queries; slow_query_ms 0 logs none as slow; the settings of the moment apply', () => {
+      const { logger, lines } = capture();
+      let settings: AccessLogSettings = { requests: false, slowQueryMs: 10 };
+      const observe = createAccessLog(logger, () => settings);
+      observe({ ...record, requestId: 'quiet', durationMs: 5 });
+      observe({ ...record, requestId: 'slow', durationMs: 50 });
+      settings = { requests: true, slowQueryMs: 0 };
+      observe({ ...record, requestId: 'never-slow', durationMs: 60_000 });
+      expect(lines().map((line) => [line.reqId, line.msg])).to.deep.equal([
+        ['slow', 'slow query'],
+        ['never-slow', 'request'],
+      ]);
+    });
+
+    it('at level warn only slow queries are written, and fields are not even built for the rest', () => {
+      const { logger, lines } = capture('warn');
+      const observe = createAccessLog(logger, () => on);
+      let built = 0;
+      const counting = { ...record, get statements() { built += 1; return record.statements; } };
+      observe(counting);
+      expect(built).to.equal(0);
+      observe({ ...record, durationMs: 2000 });
+      expect(lines().map((line) => line.msg)).to.deep.equal(['slow query']);
+      logger.setLevel('info');
+      observe(record);
+      expect(lines().map((line) => line.msg)).to.deep.equal(['slow query', 'request']);
+    });
+
+    it('masks backend passwords and URL credentials anywhere in the line', () => {
+      const { logger, lines } = capture();
+      const masked = withMaskedSecrets(logger, () => ['writer-secret']);
+      const observe = createAccessLog(masked, () => on);
+      observe({ ...record, user: 'writer-secret', statements: [{ type: 'SELECT', route: 'read', fingerprint: "SELECT url ( 'http://u:pw@h/?password=abc' )" }] });
+      const [line] = lines();
+      const text = JSON.stringify(line);
+      expect(text).to.not.match(/writer-secret|pw@|abc/);
+      expect(line?.user).to.equal(MASK);
+    });
+  });
+
+  describe('logger', () => {
+    it('setLevel applies to the loggers withSecrets derived', () => {
+      const { logger, lines } = capture('info');
+      const derived = logger.withSecrets(() => []);
+      derived.debug('hidden');
+      logger.setLevel('debug');
+      derived.debug('shown');
+      expect(lines().map((line) => line.msg)).to.deep.equal(['shown']);
+    });
+
+    it('writes Error fields as their text', () => {
+      const { logger, lines } = capture();
+      logger.error('failed', { error: new Error('boom') });
+      expect(lines()[0]).to.deep.include({ error: 'Error: boom', level: 'error' });
+    });
+
+    it('flush() writes buffered lines to the file before returning (what shutdown relies on)', async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'chgate-log-flush-')), 'sub', 'chgate.log');
+      const destination = openLogDestination(file);
+      await new Promise((resolve) => destination.once('ready', resolve));
+      const logger = createLogger('info', destination);
+      for (let i = 0; i < 1000; i++) logger.info('line', { i });
+      logger.flush();
+      const written = readFileSync(file, 'utf8').trim().split('\n');
+      expect(written).to.have.length(1000);
+      expect(JSON.parse(written[999] ?? '')).to.deep.include({ msg: 'line', i: 999 });
+    });
+  });
+});
