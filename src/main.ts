@@ -13,10 +13,11 @@ import { readBounded } from './response/read-bounded.js';
 import type { Config, ServerConfig, ServerTlsConfig } from './config/config.js';
 import { findRestartOnlyChanges } from './config/restart-only-changes.js';
 import { createRequestLimits } from './limits/create-request-limits.js';
-import { createLogger, type Logger } from './log/create-logger.js';
+import { createLogger, openLogDestination, type Logger } from './log/create-logger.js';
 import { withMaskedSecrets } from './log/masking-logger.js';
 import { createMetrics, type Metrics, type PoolSample } from './metrics/create-metrics.js';
 import { createQueryDigest } from './observability/query-digest.js';
+import { createAccessLog } from './observability/access-log.js';
 import { combineRequestObservers, type RequestObserver } from './observability/request-record.js';
 import { createStatusHandler } from './observability/status-handler.js';
 import { createRecentErrors } from './observability/status-recent-errors.js';
@@ -192,8 +193,10 @@ const notServedHere: QueryHandler = async (request, response, url) => {
 export async function startChgate(config: Config, options: { logger?: Logger; metrics?: Metrics } = {}): Promise<RunningChgate> {
   // The running config: reload() replaces it.
   let current = config;
+  // Without a logger from the caller, chgate logs as `log:` says (its level follows reloads; flushed at close).
+  const ownLogger = options.logger ? undefined : createLogger(config.log.level, openLogDestination(config.log.file));
   // Backend passwords of the running config never appear in a log line, whatever logs them.
-  const logger = withMaskedSecrets(options.logger ?? createLogger('info'), () => backendPasswords(current));
+  const logger = withMaskedSecrets(options.logger ?? (ownLogger as Logger), () => backendPasswords(current));
   const metrics = options.metrics ?? createMetrics();
   // Mutated in place by reload(): the pipeline and the cache see the same map.
   const clusters = new Map<string, UpstreamCluster>();
@@ -230,6 +233,8 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
   const traffic = createTrafficWindow();
   const recentErrors = createRecentErrors({ capacity: config.status.recentErrors });
   requestObservers.push(digest.observe, traffic.observe, recentErrors.observe);
+  // The access log and slow-query log (README "Logs"), with the `log:` settings of the moment.
+  requestObservers.push(createAccessLog(logger, () => current.log));
   const startedAtMs = Date.now();
   const handleQuery = createPipeline({
     observeRequest: combineRequestObservers(requestObservers, (error) => logger.error('request observer failed', { error: String(error) })),
@@ -352,6 +357,8 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
       cache: current.cache,
       metrics: { ...next.metrics, listenHost: current.metrics.listenHost, listenPort: current.metrics.listenPort },
       digest: current.digest,
+      // The log file stays open where it is.
+      log: { ...next.log, file: current.log.file },
       status: { ...next.status, recentErrors: current.status.recentErrors },
       server: {
         ...next.server,
@@ -363,6 +370,7 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
         ...(current.server.tls && next.server.tls ? { tls: { ...next.server.tls, listenPort: current.server.tls.listenPort } } : current.server.tls ? { tls: current.server.tls } : { tls: undefined }),
       },
     };
+    ownLogger?.setLevel(current.log.level);
     return { result: 'success', added, removed, needsRestart };
   };
   let reloading: Promise<unknown> = Promise.resolve();
@@ -427,6 +435,7 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
       tracking.close();
       await cache.close();
       await Promise.all([...clusters.values()].map((cluster) => cluster.close()));
+      ownLogger?.flush();
     },
   };
 }

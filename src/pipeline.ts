@@ -76,10 +76,11 @@ export function createPipeline(deps: PipelineDependencies) {
     let failure: ChgateError | undefined;
     let upstreamHeaders: Record<string, string | string[] | undefined> | undefined;
     try {
-      if (early?.readError) throw early.readError;
       const decoded = decodeRequest(request, url);
       output.setHeader('x-clickhouse-query-id', decoded.queryId);
       requestId = decoded.queryId;
+      // After the query id is known: a login the fast path refused is logged and answered under its query id.
+      if (early?.readError) throw early.readError;
       const user = await deps.authenticator.authenticate(decoded.credentials, request.socket.remoteAddress ?? '', request.headers['x-forwarded-for']);
       userName = user.name;
       // requests_per_minute and a declared body over max_body_bytes are refused here, before anything is read.

@@ -2,12 +2,12 @@ import { hashPassword } from '../auth/password-hash.js';
 import { findDeprecatedAuthSettings } from '../auth/deprecated-settings.js';
 import type { Config } from '../config/config.js';
 import { loadConfigFile } from '../config/load-config.js';
-import { createLogger, isLogLevel } from '../log/create-logger.js';
+import { createLogger, isLogLevel, openLogDestination, type Logger } from '../log/create-logger.js';
 import { startChgate } from '../main.js';
 import { runClassifyCommand } from './classify-command.js';
 
 const usage = `Usage:
-  chgate serve --config FILE [--log-level debug|info|warn|error]
+  chgate serve --config FILE [--log-level debug|info|warn|error|silent]
                                run the proxy (SIGHUP: reload FILE, SIGTERM: finish requests and stop)
   chgate classify [--jsonl]    read SQL on stdin, print how chgate classifies it
   chgate hash-password [--scheme scrypt|sha256]
@@ -45,23 +45,33 @@ async function serve(args: string[]): Promise<number> {
     process.stderr.write(`serve needs --config FILE\n${usage}`);
     return 2;
   }
-  const level = optionValue(args, '--log-level') ?? 'info';
-  if (!isLogLevel(level)) {
-    process.stderr.write(`--log-level must be one of debug, info, warn, error, silent (got "${level}")\n`);
+  // Given: it wins over log.level, also after a reload.
+  const levelOption = optionValue(args, '--log-level');
+  if (levelOption !== undefined && !isLogLevel(levelOption)) {
+    process.stderr.write(`--log-level must be one of debug, info, warn, error, silent (got "${levelOption}")\n`);
     return 2;
   }
-  const logger = createLogger(level);
-  const load = async (): Promise<Config> => {
-    const loaded = await loadConfigFile(configPath);
+  const warnDeprecated = (loaded: Config, logger: Logger): void => {
     for (const warning of findDeprecatedAuthSettings(loaded)) logger.warn(warning);
+  };
+  const config = await loadConfigFile(configPath);
+  const logger = createLogger(levelOption ?? config.log.level, openLogDestination(config.log.file));
+  // Lines still buffered are written however the process ends.
+  process.once('exit', () => logger.flush());
+  warnDeprecated(config, logger);
+  let loaded = config;
+  const load = async (): Promise<Config> => {
+    loaded = await loadConfigFile(configPath);
+    warnDeprecated(loaded, logger);
     return loaded;
   };
-  const config = await load();
   const running = await startChgate(config, { logger });
   // SIGHUP re-reads the config file and applies what can change at runtime; a bad file is logged and ignored.
   const reload = (): void => {
     logger.info('reloading config', { path: configPath });
-    void running.reload(load);
+    void running.reload(load).then((outcome) => {
+      if (outcome.result === 'success' && levelOption === undefined) logger.setLevel(loaded.log.level);
+    });
   };
   process.on('SIGHUP', reload);
   await new Promise<void>((resolve) => {
@@ -75,6 +85,7 @@ async function serve(args: string[]): Promise<number> {
     process.on('SIGTERM', stop);
   });
   process.off('SIGHUP', reload);
+  logger.flush();
   return 0;
 }
 

@@ -330,6 +330,20 @@ const digestSchema = z
   })
   .strict();
 
+// Logs (README "Logs"). level, requests and slow_query_ms apply on SIGHUP; file needs a restart.
+const logSchema = z
+  .object({
+    // `serve --log-level` overrides it.
+    level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    // Appended to (directories created); absent: stderr.
+    file: z.string().min(1).optional(),
+    // The access log: a line per request at info. false: only slow queries are logged.
+    requests: z.boolean().default(true),
+    // Requests at least this long are logged at warn as `slow query`; 0: never.
+    slow_query_ms: z.number().int().min(0).default(1_000),
+  })
+  .strict();
+
 export const configFileSchema = z
   .object({
     server: serverSchema.default({}),
@@ -338,6 +352,7 @@ export const configFileSchema = z
     users: z.record(z.string().min(1), userSchema),
     cache: cacheSchema.default({}),
     rules: z.array(queryRuleSchema).default([]),
+    log: logSchema.default({}),
     metrics: metricsSchema.default({}),
     status: statusSchema.default({}),
     digest: digestSchema.default({}),

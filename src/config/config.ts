@@ -154,6 +154,7 @@ export interface Config {
   users: Map<string, ProxyUserConfig>;
   /** Top-level `rules:`, in order (README "Query rules"). Absent or empty: none. */
   rules?: QueryRule[];
+  log: LogConfig;
   metrics: MetricsConfig;
   status: StatusConfig;
   digest: DigestConfig;
@@ -177,4 +178,14 @@ export interface StatusConfig {
 
 export interface DigestConfig {
   maxFingerprints: number;
+}
+
+export interface LogConfig {
+  level: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Absent: stderr. */
+  file?: string;
+  /** The access log (a line per request); false: slow queries only. */
+  requests: boolean;
+  /** 0: no slow-query lines. */
+  slowQueryMs: number;
 }

@@ -233,6 +233,12 @@ function buildConfig(file: ConfigFile, source: string): Config {
     clusters,
     users,
     rules,
+    log: {
+      level: file.log.level,
+      ...(file.log.file !== undefined ? { file: file.log.file } : {}),
+      requests: file.log.requests,
+      slowQueryMs: file.log.slow_query_ms,
+    },
     metrics: {
       listenHost: file.metrics.listen_host,
       ...(file.metrics.listen_port !== undefined ? { listenPort: file.metrics.listen_port } : {}),

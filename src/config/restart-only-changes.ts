@@ -16,6 +16,8 @@ export function findRestartOnlyChanges(running: Config, next: Config): string[] 
     changed.push('server.tls');
   }
   if (JSON.stringify(running.cache) !== JSON.stringify(next.cache)) changed.push('cache');
+  // The log file is opened once.
+  if (running.log.file !== next.log.file) changed.push('log.file');
   if (running.metrics.listenHost !== next.metrics.listenHost) changed.push('metrics.listen_host');
   if (running.metrics.listenPort !== next.metrics.listenPort) changed.push('metrics.listen_port');
   // The digest and the recent-errors ring are sized once.

@@ -19,6 +19,8 @@ export interface TestChgateOptions {
   connectionsPerNode?: number;
   /** Replaces the generated YAML: gets the generated text, returns the text to load. */
   editConfig?: (yaml: string) => string;
+  /** spawnChgate's `--log-level` (default warn); null: none, the config's log.level applies. */
+  logLevel?: string | null;
 }
 
 /**
@@ -63,7 +65,8 @@ export async function spawnChgate(cluster: LocalCluster, port: number, options: 
   const dir = mkdtempSync(join(tmpdir(), 'chgate-process-'));
   const configPath = join(dir, 'chgate.yaml');
   writeFileSync(configPath, renderTestConfig(cluster, options, port));
-  const child = spawn(process.execPath, [join(repositoryRoot, 'bin/chgate.js'), 'serve', '--config', configPath, '--log-level', 'warn'], {
+  const logLevel = options.logLevel === undefined ? 'warn' : options.logLevel;
+  const child = spawn(process.execPath, [join(repositoryRoot, 'bin/chgate.js'), 'serve', '--config', configPath, ...(logLevel === null ? [] : ['--log-level', logLevel])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Shown as before, and kept for the no-secrets-in-logs test.
