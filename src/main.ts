@@ -432,7 +432,7 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
       // the pools below wait for those, but only if they were queued before the pools close.
       await new Promise((resolve) => setTimeout(resolve, 50));
       clearInterval(cacheGauges);
-      tracking.close();
+      await tracking.close();
       await cache.close();
       await Promise.all([...clusters.values()].map((cluster) => cluster.close()));
       ownLogger?.flush();

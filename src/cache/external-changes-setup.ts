@@ -14,7 +14,8 @@ export interface ChangeTracking {
    * everything it lists), then starts the timers.
    */
   start(cache: Pick<QueryCache, 'invalidateExternal'>): Promise<void>;
-  close(): void;
+  /** Stops the timers; resolves once a poll in progress has ended (before the cache closes under it). */
+  close(): Promise<void>;
 }
 
 export interface ChangeTrackingHooks {
@@ -78,9 +79,9 @@ export function createChangeTracking(config: CacheConfig, options: ChangeTrackin
       await bounded(watcher.pollOnce(), startWaitMs);
       watcher.start();
     },
-    close() {
-      watcher?.stop();
+    async close() {
       schema?.close();
+      await watcher?.stop();
     },
   };
 }

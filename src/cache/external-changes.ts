@@ -127,7 +127,8 @@ export interface ExternalChangeWatcher {
   pollOnce(): Promise<void>;
   /** Starts the timer: a poll starts every intervalMs (at once when the last one took longer). */
   start(): void;
-  stop(): void;
+  /** Stops the timer; resolves once a poll in progress (and its invalidation) has ended. */
+  stop(): Promise<void>;
 }
 
 export function createExternalChangeWatcher(options: ExternalChangeWatcherOptions): ExternalChangeWatcher {
@@ -202,10 +203,11 @@ export function createExternalChangeWatcher(options: ExternalChangeWatcherOption
       timer = setTimeout(tick, intervalMs);
       timer.unref();
     },
-    stop() {
+    async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = undefined;
+      await polling;
     },
   };
 }

@@ -230,7 +230,7 @@ export function mayChangeSchema(classification: Pick<StatementClassification, 't
   if (classification.route !== 'write') return false;
   if (['create', 'drop', 'rename', 'exchange', 'attach', 'detach'].includes(classification.type)) return true;
   // ALTER TABLE mv MODIFY QUERY (newer servers) changes what a materialized view reads.
-  return classification.type === 'alter' && /\bMODIFY QUERY\b/.test(classification.normalized);
+  return classification.type === 'alter' && /\bMODIFY\s+QUERY\b/i.test(classification.normalized);
 }
 
 /**

@@ -124,6 +124,8 @@ describe('schema dependencies', () => {
     expect(is('RENAME TABLE a TO b')).to.equal(true);
     expect(is('INSERT INTO t VALUES')).to.equal(false);
     expect(is('ALTER TABLE t DELETE WHERE 1')).to.equal(false);
+    expect(mayChangeSchema({ type: 'alter', route: 'write', unknown: false, normalized: 'ALTER TABLE mv modify query SELECT 1' })).to.equal(true);
+    expect(mayChangeSchema({ type: 'select', route: 'read', unknown: true, normalized: '???' })).to.equal(true);
     expect(is('SELECT 1')).to.equal(false);
   });
 });
