@@ -6,7 +6,12 @@
  * what chgate does on one core (the issue's target: above 20,000 hits/s); it also reports chgate's CPU time per
  * request (from /proc). Without wrk, an undici client on the same cores drives it (--load undici).
  *
- * Then a memory check: `--keys` distinct cacheable ~1 KB results through chgate (every one a miss that gets
+ * Stores: one chgate per cache store (`--store memory,sqlite,redis`, all three by default) on the same cluster, all
+ * pinned to the same core, measured in the same interleaved slices, so the hit rates of the stores compare in one
+ * run. The redis store gets a redis-server of its own (no persistence) started by the bench; each of its lookups
+ * reads the shared versions from Redis (one round trip) and it has no fast path.
+ *
+ * Then a memory check (on the first store's chgate): `--keys` distinct cacheable ~1 KB results through chgate (every one a miss that gets
  * stored), chgate's RSS sampled throughout and compared with `cache.max_memory_bytes`; the oldest keys must have
  * been evicted and the newest still hit. (A million keys is the cache library's own benchmark; through HTTP and
  * ClickHouse, 100k distinct misses already take a while.) Not a test: it prints tables.
@@ -14,8 +19,10 @@
  *   npx tsx bench/cache-hit.ts                         # starts its own cluster + chgate (needs `npm run build`)
  *   npx tsx bench/cache-hit.ts --keys 0                # hit path only
  *   npx tsx bench/cache-hit.ts --url http://127.0.0.1:8124 --keys 0   # an already running chgate with the cache on
+ *   npx tsx bench/cache-hit.ts --store redis --keys 0  # one store only
  *
- * Own stack: cluster ports 19700..19739, chgate on 127.0.0.1:19790, files under <tmpdir>/chgate-bench-19700.
+ * Own stack: cluster ports 19700..19739, chgates on 127.0.0.1:19790 and up (one per store), redis-server on 19799,
+ * files under <tmpdir>/chgate-bench-19700 (`--base-port`, `--chgate-port` move them).
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -28,8 +35,8 @@ import { mergeSample, percentile, printTable, ratio, type Sample } from './lib/r
 import { createBenchStackOwner } from './lib/stack.js';
 import { hasWrk, pinProcess, runWrk } from './lib/wrk.js';
 
-const BENCH_BASE_PORT = 19700;
-const BENCH_CHGATE_PORT = 19790;
+const STORES = ['memory', 'sqlite', 'redis'] as const;
+type StoreKind = (typeof STORES)[number];
 /** 44 rows of `number \t cityHash64(number)`: 1,017 bytes of TSV. */
 const QUERY = 'SELECT number, cityHash64(number) FROM numbers(44)';
 
@@ -44,17 +51,21 @@ const { values: args } = parseArgs({
     slices: { type: 'string', default: '6' },
     keys: { type: 'string', default: '100000' },
     'memory-limit-mb': { type: 'string', default: '32' },
-    store: { type: 'string', default: 'sqlite' },
+    store: { type: 'string', default: STORES.join(',') },
+    'base-port': { type: 'string', default: '19700' },
+    'chgate-port': { type: 'string', default: '19790' },
     'chgate-heap-mb': { type: 'string' },
     load: { type: 'string', default: 'auto' },
     help: { type: 'boolean', default: false },
   },
 });
 
-type TargetName = 'hit' | 'no_cache';
-
 interface Target {
-  name: TargetName;
+  /** `hit (<store>)` or `no_cache`. */
+  name: string;
+  /** The chgate it is sent to, and its pid (for CPU time) when the bench started it. */
+  url: string;
+  pid: number | undefined;
   path: string;
   /** The X-Cache every response must carry. */
   expectedCache: 'HIT' | 'BYPASS';
@@ -91,9 +102,10 @@ function credentialHeaders(): Record<string, string> {
 }
 
 /** `concurrency` workers sending QUERY back to back until `durationMs` has passed; checks bytes and X-Cache. */
-async function runFor(target: Target, pool: Pool, concurrency: number, durationMs: number, expected: string, pid: number | undefined): Promise<Sample> {
+async function runFor(target: Target, pool: Pool, concurrency: number, durationMs: number, expected: string): Promise<Sample> {
   const sample = emptySample();
   const headers = credentialHeaders();
+  const { pid } = target;
   const cpuBefore = processCpuMs(pid);
   const started = performance.now();
   const end = started + durationMs;
@@ -139,15 +151,15 @@ async function cacheRequestsTotal(baseUrl: string, result: string): Promise<numb
  * The same cells with wrk pinned to core 1 and chgate to core 0: chgate's requests/s on one core. wrk does not read
  * bodies, so each slice checks chgate's own count of hits (or bypasses) against wrk's count of responses.
  */
-async function measureWithWrk(baseUrl: string, targets: Target[], concurrency: number, options: { durationMs: number; warmupMs: number; slices: number; pid: number | undefined }): Promise<Row[]> {
+async function measureWithWrk(targets: Target[], concurrency: number, options: { durationMs: number; warmupMs: number; slices: number }): Promise<Row[]> {
   const headers = credentialHeaders();
   const run = async (target: Target, ms: number): Promise<Sample & { p50: number; p99: number }> => {
     const result = target.expectedCache === 'HIT' ? 'hit' : 'bypass';
-    const before = await cacheRequestsTotal(baseUrl, result);
-    const cpuBefore = processCpuMs(options.pid);
-    const wrk = runWrk({ url: new URL(target.path, baseUrl).toString(), method: 'POST', body: QUERY, headers, connections: concurrency, durationSeconds: Math.max(1, Math.round(ms / 1000)), pinCpu: '1' });
-    const cpuAfter = processCpuMs(options.pid);
-    const counted = (await cacheRequestsTotal(baseUrl, result)) - before;
+    const before = await cacheRequestsTotal(target.url, result);
+    const cpuBefore = processCpuMs(target.pid);
+    const wrk = runWrk({ url: new URL(target.path, target.url).toString(), method: 'POST', body: QUERY, headers, connections: concurrency, durationSeconds: Math.max(1, Math.round(ms / 1000)), pinCpu: '1' });
+    const cpuAfter = processCpuMs(target.pid);
+    const counted = (await cacheRequestsTotal(target.url, result)) - before;
     // Requests still in flight when wrk stops are counted by chgate, not by wrk: at most one per connection.
     const unexplained = Math.max(0, Math.abs(wrk.requests - counted) - concurrency);
     return {
@@ -192,7 +204,7 @@ async function measureWithWrk(baseUrl: string, targets: Target[], concurrency: n
 
 interface Row {
   concurrency: number;
-  target: TargetName;
+  target: string;
   rps: number;
   p50: number;
   p99: number;
@@ -200,15 +212,15 @@ interface Row {
   errors: number;
 }
 
-async function measure(baseUrl: string, targets: Target[], concurrency: number, options: { durationMs: number; warmupMs: number; slices: number; expected: string; pid: number | undefined }) {
-  const pools = targets.map(() => new Pool(baseUrl, { connections: concurrency, pipelining: 1, keepAliveTimeout: 10_000 }));
+async function measure(targets: Target[], concurrency: number, options: { durationMs: number; warmupMs: number; slices: number; expected: string }) {
+  const pools = targets.map((target) => new Pool(target.url, { connections: concurrency, pipelining: 1, keepAliveTimeout: 10_000 }));
   try {
-    for (const [i, target] of targets.entries()) await runFor(target, pools[i]!, concurrency, options.warmupMs, options.expected, options.pid);
+    for (const [i, target] of targets.entries()) await runFor(target, pools[i]!, concurrency, options.warmupMs, options.expected);
     const totals = targets.map(emptySample);
     for (let slice = 0; slice < options.slices; slice += 1) {
       const order = slice % 2 === 0 ? [...targets.keys()] : [...targets.keys()].reverse();
       for (const i of order) {
-        mergeSample(totals[i]!, await runFor(targets[i]!, pools[i]!, concurrency, options.durationMs / options.slices, options.expected, options.pid));
+        mergeSample(totals[i]!, await runFor(targets[i]!, pools[i]!, concurrency, options.durationMs / options.slices, options.expected));
       }
     }
     return totals.map((total, i): Row => {
@@ -234,12 +246,15 @@ function printHitTable(rows: Row[]): void {
   const cpu = (micros: number) => (Number.isFinite(micros) ? micros.toFixed(0) : '-');
   const perCore = (micros: number) => (Number.isFinite(micros) && micros > 0 ? (1e6 / micros).toFixed(0) : '-');
   for (const concurrency of new Set(rows.map((r) => r.concurrency))) {
-    const hit = rows.find((r) => r.concurrency === concurrency && r.target === 'hit')!;
-    const uncached = rows.find((r) => r.concurrency === concurrency && r.target === 'no_cache')!;
-    for (const r of [hit, uncached]) {
+    const cell = rows.filter((r) => r.concurrency === concurrency);
+    const hits = cell.filter((r) => r.target !== 'no_cache');
+    const uncached = cell.find((r) => r.target === 'no_cache')!;
+    for (const r of [...hits, uncached]) {
       lines.push([String(concurrency), r.target, r.rps.toFixed(0), r.p50.toFixed(3), r.p99.toFixed(3), cpu(r.cpuMicrosPerRequest), perCore(r.cpuMicrosPerRequest), String(r.errors)]);
     }
-    lines.push([String(concurrency), 'hit/no_cache', ratio(hit.rps, uncached.rps), ratio(hit.p50, uncached.p50), ratio(hit.p99, uncached.p99), ratio(hit.cpuMicrosPerRequest, uncached.cpuMicrosPerRequest), '', '']);
+    for (const hit of hits) {
+      lines.push([String(concurrency), `${hit.target}/no_cache`, ratio(hit.rps, uncached.rps), ratio(hit.p50, uncached.p50), ratio(hit.p99, uncached.p99), ratio(hit.cpuMicrosPerRequest, uncached.cpuMicrosPerRequest), '', '']);
+    }
   }
   printTable(['conns', 'target', 'req/s', 'p50 ms', 'p99 ms', 'chgate CPU µs/req', 'req/s per chgate core', 'errors'], lines);
 }
@@ -338,7 +353,8 @@ async function memoryCheck(baseUrl: string, keys: number, limitBytes: number | u
 async function main(): Promise<void> {
   if (args.help) {
     console.log('usage: npx tsx bench/cache-hit.ts [--url URL --user U --password P] [--concurrency 16,64] [--duration 6]');
-    console.log('         [--warmup 1] [--slices 6] [--keys 100000] [--memory-limit-mb 32] [--store sqlite|memory] [--chgate-heap-mb N]');
+    console.log('         [--warmup 1] [--slices 6] [--keys 100000] [--memory-limit-mb 32] [--store memory,sqlite,redis] [--chgate-heap-mb N]');
+    console.log('         [--base-port 19700] [--chgate-port 19790]   the cluster\'s ports, the first chgate\'s (one per store, then redis on +9)');
     console.log('         [--load auto|wrk|undici]   auto: wrk (pinned, chgate on its own core) when installed and the bench starts chgate');
     return;
   }
@@ -351,55 +367,87 @@ async function main(): Promise<void> {
   if (concurrencies.some((c) => !Number.isInteger(c) || c < 1) || !(durationMs > 0) || !(warmupMs >= 0) || !(keys >= 0)) {
     throw new Error('--concurrency takes positive integers (16,64); --duration and --warmup take seconds; --keys a count');
   }
-  if (args.store !== 'sqlite' && args.store !== 'memory') throw new Error('--store is sqlite or memory');
+  const stores = args.store.split(',') as StoreKind[];
+  if (stores.length === 0 || stores.some((store) => !STORES.includes(store))) throw new Error(`--store takes ${STORES.join(', ')} (comma-separated)`);
+  if (args.url !== undefined && stores.length > 1) throw new Error('with --url, measure the running chgate\'s own store: give --store one value (any)');
+  const basePort = Number(args['base-port']);
+  const chgatePort = Number(args['chgate-port']);
 
   const stack = createBenchStackOwner();
   try {
     let baseUrl = args.url;
     let pid: number | undefined;
+    /** One chgate per store; the first one also answers the no_cache requests and the memory check. */
+    const chgates: Array<{ store: StoreKind; url: string; pid: number | undefined }> = [];
+    if (baseUrl !== undefined) chgates.push({ store: stores[0]!, url: baseUrl, pid: undefined });
     if (baseUrl === undefined) {
       // A small V8 heap limit shows whether the live set stays bounded (chgate dies of OOM if not), where RSS alone
       // also counts garbage V8 has not collected yet.
       if (args['chgate-heap-mb'] !== undefined) {
         process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${Number(args['chgate-heap-mb'])}`.trim();
       }
+      const withStore = (store: StoreKind, redisUrl: string | undefined) => (yaml: string, baseDir: string) => {
+        const document = parse(yaml) as Record<string, unknown>;
+        document.cache = {
+          enabled: true,
+          max_memory_bytes: limitBytes,
+          max_entry_bytes: 1024 * 1024,
+          store:
+            store === 'redis'
+              ? { kind: 'redis', url: redisUrl, key_prefix: `chgate-bench-${process.pid}:` }
+              : { kind: store, path: join(baseDir, `cache-${store}.sqlite`) },
+        };
+        return stringify(document);
+      };
+      const [first, ...others] = stores as [StoreKind, ...StoreKind[]];
+      const redisUrl = stores.includes('redis') ? `redis://127.0.0.1:${chgatePort + 9}` : undefined;
       const started = await stack.start({
-        basePort: BENCH_BASE_PORT,
-        chgatePort: BENCH_CHGATE_PORT,
+        basePort,
+        chgatePort,
         connectionsPerNode: 64,
-        describeChgate: args['chgate-heap-mb'] ? `V8 old space ${args['chgate-heap-mb']} MB` : undefined,
-        editConfig: (yaml, baseDir) => {
-          const document = parse(yaml) as Record<string, unknown>;
-          document.cache = {
-            enabled: true,
-            max_memory_bytes: limitBytes,
-            max_entry_bytes: 1024 * 1024,
-            store: { kind: args.store, path: join(baseDir, 'cache.sqlite') },
-          };
-          return stringify(document);
-        },
+        describeChgate: `${first} store${args['chgate-heap-mb'] ? `, V8 old space ${args['chgate-heap-mb']} MB` : ''}`,
+        // The redis-server must run before the chgate that uses it; it is started right after the cluster.
+        beforeChgate: redisUrl ? () => stack.startRedis(chgatePort + 9).then(() => {}) : undefined,
+        editConfig: withStore(first, redisUrl),
       });
+      chgates.push({ store: first, url: started.chgateUrl, pid: started.chgate.pid });
+      for (const [i, store] of others.entries()) {
+        const extra = await stack.startChgate(chgatePort + 1 + i, withStore(store, redisUrl), `${store} store`);
+        chgates.push({ store, url: extra.chgateUrl, pid: extra.chgate.pid });
+      }
       baseUrl = started.chgateUrl;
       pid = started.chgate.pid;
     }
 
-    // The reference bytes, straight from ClickHouse through chgate; then one miss to fill the entry.
-    const pool = new Pool(baseUrl, { connections: 1 });
-    const fetchOnce = async (path: string) => {
-      const response = await pool.request({ path, method: 'POST', headers: credentialHeaders(), body: QUERY });
-      return { text: await response.body.text(), status: response.statusCode, cache: response.headers['x-cache'] };
+    // The reference bytes, straight from ClickHouse through chgate; then, on each chgate, one miss to fill the entry.
+    const fetchOnce = async (url: string, path: string) => {
+      const pool = new Pool(url, { connections: 1 });
+      try {
+        const response = await pool.request({ path, method: 'POST', headers: credentialHeaders(), body: QUERY });
+        return { text: await response.body.text(), status: response.statusCode, cache: response.headers['x-cache'] };
+      } finally {
+        await pool.close();
+      }
     };
-    const reference = await fetchOnce('/?no_cache=1');
-    const fill = await fetchOnce('/');
-    const check = await fetchOnce('/');
-    await pool.close();
+    const reference = await fetchOnce(baseUrl, '/?no_cache=1');
     if (reference.status !== 200) throw new Error(`the query failed: HTTP ${reference.status}: ${reference.text}`);
-    if (check.cache !== 'HIT' || check.text !== reference.text) {
-      throw new Error(`the cache does not serve the query (X-Cache ${String(fill.cache)}, then ${String(check.cache)}): is it on in this chgate?`);
+    for (const chgate of chgates) {
+      const fill = await fetchOnce(chgate.url, '/');
+      // The entry reaches the redis store a moment after the miss's response.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const check = await fetchOnce(chgate.url, '/');
+      if (check.cache !== 'HIT' || check.text !== reference.text) {
+        throw new Error(`the cache does not serve the query on ${chgate.url} (X-Cache ${String(fill.cache)}, then ${String(check.cache)}): is it on in this chgate?`);
+      }
     }
 
     const useWrk = args.load === 'wrk' || (args.load === 'auto' && pid !== undefined && hasWrk());
-    if (useWrk && pid !== undefined) pinProcess(pid, '0');
+    if (useWrk) {
+      for (const chgate of chgates) if (chgate.pid !== undefined) pinProcess(chgate.pid, '0');
+      // In production Redis is another machine; here it shares the load generator's core, not chgate's.
+      const redisPid = stack.redisPid();
+      if (redisPid !== undefined) pinProcess(redisPid, '1');
+    }
     console.log(`cache hit path: ${JSON.stringify(QUERY)} → ${Buffer.byteLength(reference.text)} bytes of TSV`);
     console.log(
       useWrk
@@ -408,15 +456,15 @@ async function main(): Promise<void> {
     );
     console.log(`${durationMs / 1000} s per cell in ${slices} interleaved slices, after a ${warmupMs / 1000} s warm-up; every response checked (bytes, X-Cache)\n`);
     const targets: Target[] = [
-      { name: 'hit', path: '/', expectedCache: 'HIT' },
-      { name: 'no_cache', path: '/?no_cache=1', expectedCache: 'BYPASS' },
+      ...chgates.map((chgate): Target => ({ name: `hit (${chgate.store})`, url: chgate.url, pid: chgate.pid, path: '/', expectedCache: 'HIT' })),
+      { name: 'no_cache', url: baseUrl, pid, path: '/?no_cache=1', expectedCache: 'BYPASS' },
     ];
     const rows: Row[] = [];
     for (const concurrency of concurrencies) {
       rows.push(
         ...(useWrk
-          ? await measureWithWrk(baseUrl, targets, concurrency, { durationMs, warmupMs, slices, pid })
-          : await measure(baseUrl, targets, concurrency, { durationMs, warmupMs, slices, expected: reference.text, pid })),
+          ? await measureWithWrk(targets, concurrency, { durationMs, warmupMs, slices })
+          : await measure(targets, concurrency, { durationMs, warmupMs, slices, expected: reference.text })),
       );
     }
     printHitTable(rows);

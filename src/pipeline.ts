@@ -113,6 +113,14 @@ export function createPipeline(deps: PipelineDependencies) {
       countStatements(plan);
 
       const lookup = await lookUpCache(request, decoded, user, cluster, plan, output);
+      // With cache.store.kind redis the cache learns of writes through other instances in lookup, after routing:
+      // a read of a table one of them wrote moments ago (or any cacheable read while Redis is unreachable) goes to
+      // the writer, as one the local window had caught would have. A replica may not have that write yet.
+      const only = plan.length === 1 && !session ? plan[0] : undefined;
+      if (lookup?.readFromWriter && only?.decision.target === 'reader') {
+        only.decision = { target: 'writer', reason: 'read-after-write', identity: 'read' };
+        choices[0] = cluster.pick('writer', 'read');
+      }
       if (lookup?.mode === 'bypass') {
         cacheResult = 'bypass';
         cacheReason = lookup.reason;

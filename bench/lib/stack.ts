@@ -11,6 +11,7 @@ import {
   type LocalCluster,
   type ManagedProcess,
 } from '../../scripts/local-cluster.js';
+import { startRedisServer } from '../../scripts/redis-process.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -29,14 +30,30 @@ export interface BenchStackOptions {
   editConfig?: (yaml: string, baseDir: string) => string;
   /** Said before chgate starts, e.g. the heap limit in use. */
   describeChgate?: string;
+  /** Runs after the cluster is up, before chgate starts (e.g. startRedis). */
+  beforeChgate?: () => Promise<void>;
+}
+
+export interface BenchStackOwner {
+  start(options: BenchStackOptions): Promise<BenchStack>;
+  /** Another chgate on the same cluster (after start), e.g. with another cache store. */
+  startChgate(port: number, editConfig: (yaml: string, baseDir: string) => string, label: string): Promise<{ chgate: ManagedProcess; chgateUrl: string }>;
+  /** A redis-server without persistence on 127.0.0.1:port (after start), stopped with the rest. */
+  startRedis(port: number): Promise<string>;
+  /** The redis-server's pid, once started. */
+  redisPid(): number | undefined;
+  stop(): Promise<void>;
 }
 
 /** Tracks what it started, so `stop` (run at the end and on SIGINT/SIGTERM) takes everything down. */
-export function createBenchStackOwner(): { start(options: BenchStackOptions): Promise<BenchStack>; stop(): Promise<void> } {
+export function createBenchStackOwner(): BenchStackOwner {
   let cluster: LocalCluster | undefined;
-  let chgate: ManagedProcess | undefined;
+  let baseDir: string | undefined;
+  let connectionsPerNode = 16;
+  const processes: ManagedProcess[] = [];
   const stop = async (): Promise<void> => {
-    if (chgate) await stopManagedProcess(chgate, 10_000);
+    // chgates first, redis last: a chgate closing should not see its store vanish.
+    for (const each of processes.splice(0).reverse()) await stopManagedProcess(each, 10_000);
     await cluster?.stop();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -44,16 +61,38 @@ export function createBenchStackOwner(): { start(options: BenchStackOptions): Pr
   }
   return {
     stop,
+    async startChgate(port, editConfig, label) {
+      if (!cluster || !baseDir) throw new Error('start the stack first');
+      const dir = baseDir;
+      const configPath = join(dir, `chgate-${port}.yaml`);
+      writeFileSync(configPath, editConfig(renderChgateConfig(cluster, { listenPort: port, connectionsPerNode }), dir));
+      const chgateUrl = `http://127.0.0.1:${port}`;
+      console.error(`starting chgate on ${chgateUrl} (${label}) ...`);
+      const chgate = await startChgateProcess({ root: ROOT, configPath, logFile: join(dir, `chgate-${port}.log`), pingUrl: `${chgateUrl}/ping` });
+      processes.push(chgate);
+      return { chgate, chgateUrl };
+    },
+    redisPid: () => processes.find((each) => each.name === 'redis')?.pid,
+    async startRedis(port) {
+      if (!baseDir) throw new Error('start the stack first');
+      console.error(`starting redis-server on 127.0.0.1:${port} ...`);
+      // Stopped after the chgates using it (processes are stopped last first).
+      processes.unshift(await startRedisServer(port, baseDir));
+      return `redis://127.0.0.1:${port}`;
+    },
     async start(options) {
-      const baseDir = join(tmpdir(), `chgate-bench-${options.basePort}`);
+      baseDir = join(tmpdir(), `chgate-bench-${options.basePort}`);
+      connectionsPerNode = options.connectionsPerNode ?? 16;
       console.error(`starting a local cluster (base port ${options.basePort}) under ${baseDir} ...`);
       cluster = await startLocalCluster({ baseDir, basePort: options.basePort });
+      await options.beforeChgate?.();
       const generated = renderChgateConfig(cluster, { listenPort: options.chgatePort, connectionsPerNode: options.connectionsPerNode ?? 16 });
       const configPath = join(baseDir, 'chgate.yaml');
       writeFileSync(configPath, options.editConfig ? options.editConfig(generated, baseDir) : generated);
       const chgateUrl = `http://127.0.0.1:${options.chgatePort}`;
       console.error(`starting chgate on ${chgateUrl}${options.describeChgate ? ` (${options.describeChgate})` : ''} ...`);
-      chgate = await startChgateProcess({ root: ROOT, configPath, logFile: join(baseDir, 'chgate.log'), pingUrl: `${chgateUrl}/ping` });
+      const chgate = await startChgateProcess({ root: ROOT, configPath, logFile: join(baseDir, 'chgate.log'), pingUrl: `${chgateUrl}/ping` });
+      processes.push(chgate);
       return { cluster, chgate, chgateUrl, baseDir };
     },
   };

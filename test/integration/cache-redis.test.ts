@@ -9,9 +9,10 @@
  * Longer runs: CHGATE_CACHE_CONSISTENCY_SECONDS=120.
  */
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createConnection } from 'node:net';
-import { type LocalCluster } from '../../scripts/local-cluster.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { signalProcess, type LocalCluster, type ManagedProcess } from '../../scripts/local-cluster.js';
+import { startRedisServer } from '../../scripts/redis-process.js';
 import { spawnChgate, type ChgateProcess } from '../helpers/chgate.js';
 import { expectAckedRows, newTableState, reportConsistency, runConsistency, type TableState } from '../helpers/cache-consistency.js';
 import { baseCacheBlock, createReplicated, dropEverywhere, expectHit, expectMiss, send, sleep, uniqueTable, withCache } from '../helpers/cache-helpers.js';
@@ -20,44 +21,13 @@ import { CLUSTER_START_TIMEOUT_MS, getTestCluster, TEST_BASE_PORT } from '../hel
 const DURATION_MS = Number(process.env.CHGATE_CACHE_CONSISTENCY_SECONDS ?? 30) * 1000;
 const REDIS_PORT = TEST_BASE_PORT + 90;
 const CHGATE_PORTS = [TEST_BASE_PORT + 80, TEST_BASE_PORT + 81] as const;
-
-/** redis-server in the foreground, no persistence: a kill loses everything, as a crash without RDB/AOF does. */
-async function startRedis(): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
-    stdio: 'ignore',
-  });
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-    if (await answersPing()) return child;
-    if (Date.now() > deadline) throw new Error('redis-server did not answer PING within 10 s');
-    await sleep(50);
-  }
-}
-
-function answersPing(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port: REDIS_PORT });
-    socket.setTimeout(500);
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => {
-      socket.destroy();
-      resolve(data.toString().startsWith('+PONG'));
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
-
-function killRedis(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+const REDIS_DIR = join(tmpdir(), `chgate-test-redis-${REDIS_PORT}`);
+const startRedis = (): Promise<ManagedProcess> => startRedisServer(REDIS_PORT, REDIS_DIR);
+/** kill -9, as a crash. */
+async function killRedis(redis: ManagedProcess): Promise<void> {
+  if (redis.hasExited()) return;
+  signalProcess(redis.pid, 'SIGKILL');
+  await redis.exited;
 }
 
 /** A counter's total over the series whose labels include `labels`, from chgate's /metrics text. */
@@ -74,7 +44,7 @@ async function metricSum(url: string, name: string, labels: Record<string, strin
 describe('query cache on Redis: two instances, one shared cache', function () {
   this.timeout(DURATION_MS + 120_000);
   let cluster: LocalCluster;
-  let redis: ChildProcess | undefined;
+  let redis: ManagedProcess | undefined;
   const instances: ChgateProcess[] = [];
   const created: string[] = [];
 
