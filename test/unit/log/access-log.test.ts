@@ -156,7 +156,7 @@ describe('access log', () => {
     it('flush() writes buffered lines to the file before returning (what shutdown relies on)', async () => {
       const file = join(mkdtempSync(join(tmpdir(), 'chgate-log-flush-')), 'sub', 'chgate.log');
       const destination = openLogDestination(file);
-      await new Promise((resolve) => destination.once('ready', resolve));
+      await destination.ready;
       const logger = createLogger('info', destination);
       for (let i = 0; i < 1000; i++) logger.info('line', { i });
       logger.flush();
