@@ -46,8 +46,9 @@ const bounded = (work: Promise<void>, ms: number): Promise<void> =>
 
 export function createChangeTracking(config: CacheConfig, options: ChangeTrackingOptions): ChangeTracking {
   const { hooks = {}, startWaitMs = 3_000, now = Date.now } = options;
+  // A disabled cache stays disabled until a restart (cache is restart-only): nothing to keep current.
   const schema =
-    config.learnDependencies === false
+    !config.enabled || config.learnDependencies === false
       ? undefined
       : createSchemaDependencies({
           queryWriter: options.queryWriter,
@@ -62,7 +63,7 @@ export function createChangeTracking(config: CacheConfig, options: ChangeTrackin
     schema,
     async start(cache) {
       if (schema) await bounded(schema.refresh(), startWaitMs);
-      if (!external?.enabled) return;
+      if (!config.enabled || !external?.enabled) return;
       watcher = createExternalChangeWatcher({
         writers: options.writers,
         intervalMs: external.intervalMs,
