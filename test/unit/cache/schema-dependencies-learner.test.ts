@@ -57,6 +57,14 @@ describe('schema dependencies learner', () => {
     await cache.close();
   });
 
+  /** An INSERT into `table` through the cache changes the key of a read of `changed`, not of `kept`. */
+  async function expectInsertInvalidates(table: string, reads: { changed: string; kept: string }): Promise<void> {
+    const [changed, kept] = [await keyOf(cache, reads.changed), await keyOf(cache, reads.kept)];
+    await cache.invalidateFor(insertInto(table), 'db', 'complete');
+    expect(await keyOf(cache, reads.changed), `${reads.changed} after an INSERT into ${table}`).to.not.equal(changed);
+    expect(await keyOf(cache, reads.kept), `${reads.kept} after an INSERT into ${table}`).to.equal(kept);
+  }
+
   it('is untrusted until first read: a write then invalidates everything', async () => {
     expect(schema.current()).to.equal(undefined);
     const before = await keyOf(cache, 'u');
@@ -68,10 +76,7 @@ describe('schema dependencies learner', () => {
   it('once learned, a write to T invalidates the view over T and nothing else', async () => {
     await schema.refresh();
     expect(schema.current()?.edges.get('db.t')).to.deep.equal(['db.v']);
-    const [view, other] = [await keyOf(cache, 'v'), await keyOf(cache, 'u')];
-    await cache.invalidateFor(insertInto('t'), 'db', 'complete');
-    expect(await keyOf(cache, 'v')).to.not.equal(view);
-    expect(await keyOf(cache, 'u')).to.equal(other);
+    await expectInsertInvalidates('t', { changed: 'v', kept: 'u' });
   });
 
   it('during DDL through chgate writes bump everything; its completion re-reads the graph first', async () => {
@@ -87,10 +92,7 @@ describe('schema dependencies learner', () => {
     await cache.invalidateFor(create, 'db', 'complete');
     expect(system.writer.reads).to.equal(reads + 1);
     expect(schema.current()?.edges.get('db.u')).to.deep.equal(['db.w']);
-    const [view, unrelated] = [await keyOf(cache, 'w'), await keyOf(cache, 't')];
-    await cache.invalidateFor(insertInto('u'), 'db', 'complete');
-    expect(await keyOf(cache, 'w')).to.not.equal(view);
-    expect(await keyOf(cache, 't')).to.equal(unrelated);
+    await expectInsertInvalidates('u', { changed: 'w', kept: 't' });
   });
 
   it('stays untrusted after DDL until a refresh succeeds', async () => {
