@@ -45,6 +45,8 @@ export async function startTestChgate(cluster: LocalCluster, options: TestChgate
 export interface ChgateProcess {
   url: string;
   child: ChildProcess;
+  /** The config file it was started with (rewrite it and send SIGHUP to reload). */
+  configPath: string;
   stop(): Promise<void>;
 }
 
@@ -94,6 +96,7 @@ export async function spawnChgate(cluster: LocalCluster, port: number, options: 
   return {
     url,
     child,
+    configPath,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

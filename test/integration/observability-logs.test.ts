@@ -10,7 +10,7 @@
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { type LocalCluster } from '../../scripts/local-cluster.js';
@@ -27,6 +27,27 @@ const ACCESS_FIELDS = [
 ];
 
 type Line = Record<string, unknown>;
+
+/** The config text with its `log:` block replaced. */
+function withLog(yaml: string, log: Record<string, unknown>): string {
+  const document = parse(yaml) as Record<string, unknown>;
+  document.log = log;
+  return stringify(document);
+}
+
+/** Every line of a log file, each parsed (a line that is not JSON fails the test). */
+function readLines(file: string): Line[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line, index) => {
+      try {
+        return JSON.parse(line) as Line;
+      } catch {
+        throw new Error(`${file} line ${index + 1} is not JSON: ${line}`);
+      }
+    });
+}
 
 describe('observability: structured request logs', function () {
   this.timeout(60_000);
@@ -83,18 +104,8 @@ describe('observability: structured request logs', function () {
     await chgate?.stop();
     chgate = undefined;
 
-    const text = readFileSync(logFile, 'utf8');
-    expect(text.endsWith('\n'), 'the last line is complete').to.equal(true);
-    const lines = text
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line, index) => {
-        try {
-          return JSON.parse(line) as Line;
-        } catch {
-          throw new Error(`line ${index + 1} is not JSON: ${line}`);
-        }
-      });
+    expect(readFileSync(logFile, 'utf8').endsWith('\n'), 'the last line is complete').to.equal(true);
+    const lines = readLines(logFile);
     for (const line of lines) expect(line).to.include.keys('level', 'time', 'msg');
     const access = lines.filter((line) => line.msg === 'request' || line.msg === 'slow query');
     expect(access, 'access lines: one per request sent').to.have.length(sent.size);
@@ -141,5 +152,39 @@ describe('observability: structured request logs', function () {
     lineOf('drop');
     // Nothing else was slow: the threshold separates the sleep from the rest.
     expect(access.filter((line) => line.slow === true).map((line) => line.reqId)).to.deep.equal([sent.get('slow')?.name]);
+  });
+  it('applies log.level, requests and slow_query_ms on SIGHUP; log.file keeps its place until a restart', async () => {
+    const file = join(TEST_CHGATE_LOG_DIR, `reload-${randomBytes(4).toString('hex')}.log`);
+    const moved = `${file}.moved`;
+    const reloading = await spawnChgate(cluster, CHGATE_PORT + 1, {
+      logLevel: null,
+      editConfig: (yaml) => withLog(yaml, { level: 'warn', file, requests: true, slow_query_ms: 0 }),
+    });
+    const ids = { quiet: `logs-quiet-${randomBytes(6).toString('hex')}`, slow: `logs-reloaded-${randomBytes(6).toString('hex')}` };
+    try {
+      expect((await send(reloading.url, 'SELECT 1', { params: { query_id: ids.quiet } })).status).to.equal(200);
+      writeFileSync(reloading.configPath, withLog(readFileSync(reloading.configPath, 'utf8'), { level: 'info', file: moved, requests: false, slow_query_ms: 5 }));
+      reloading.child.kill('SIGHUP');
+      const deadline = Date.now() + 10_000;
+      // The warning about log.file (at warn, written whatever the new level) says the reload has been applied.
+      while (!readFileSync(file, 'utf8').includes('need a restart')) {
+        if (Date.now() > deadline) throw new Error('no reload warning within 10 s');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // requests: false now, so a fast request has no line; this one takes over slow_query_ms.
+      expect((await send(reloading.url, 'SELECT 2', { params: { query_id: `logs-fast-${randomBytes(6).toString('hex')}` } })).status).to.equal(200);
+      expect((await send(reloading.url, 'SELECT sleep(0.05)', { params: { query_id: ids.slow } })).status).to.equal(200);
+    } finally {
+      await reloading.stop();
+    }
+    const lines = readLines(file);
+    const access = lines.filter((line) => line.msg === 'request' || line.msg === 'slow query');
+    // At warn, the first request (not slow: slow_query_ms was 0) had no line; after the reload only the slow one has.
+    expect(access.map((line) => [line.reqId, line.msg, line.level])).to.deep.equal([[ids.slow, 'slow query', 'warn']]);
+    const restartOnly = lines.find((line) => line.msg === 'config changes that need a restart were not applied');
+    expect(restartOnly?.keys).to.deep.equal(['log.file']);
+    // The level is info from then on: the shutdown's own line is there.
+    expect(lines.some((line) => line.msg === 'stopping' && line.level === 'info')).to.equal(true);
+    expect(existsSync(moved), 'the log file does not move on a reload').to.equal(false);
   });
 });
