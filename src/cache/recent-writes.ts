@@ -8,7 +8,8 @@ import { databaseOfTable } from '../sql/resolve-table.js';
  * keeps load off the writer but serves the client pre-write rows and caches nothing for the window.)
  *
  * This assumes replicas lag less than the window; a longer lag (a replica with fetches stopped) can still refill
- * the cache with old rows after the window. Instance-local: several chgate instances need shared state (Redis).
+ * the cache with old rows after the window. Instance-local; with Redis, lookups also read every instance's write
+ * times (redis-shared-state.ts).
  */
 export interface RecentWrites {
   noteTables(tables: readonly string[], nowMs: number): void;

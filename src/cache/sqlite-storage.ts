@@ -9,7 +9,7 @@ import { createBinaryKeyv } from './keyv-store.js';
  * The embedded persistent tier: one sqlite file holding two keyv tables, `chgate_entries` (binary entries) and
  * `chgate_versions` (table versions, so invalidations made before a restart still hold after it). @keyv/sqlite
  * never deletes expired rows itself, so `prune` does, with SQL over the entry layout's fixed-offset times.
- * One chgate process per file; several instances share versions through Redis (a later issue).
+ * One chgate process per file; several instances share a cache through Redis instead (redis-storage.ts).
  */
 export interface SqliteStorage {
   entries: Keyv;

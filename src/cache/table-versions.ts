@@ -9,7 +9,7 @@ import { databaseOfTable } from '../sql/resolve-table.js';
  * (DROP / RENAME / TRUNCATE ALL TABLES of a database), `t:<db.t>` a table.
  *
  * The interface is asynchronous so the versions can live elsewhere: with a persistence (the sqlite file) they
- * survive restarts; a later issue moves them to Redis so several chgate instances share them.
+ * survive restarts. With Redis, versions shared by several instances live in redis-shared-state.ts instead.
  */
 
 /** `external`: a change chgate did not make, found by external-changes.ts. */

@@ -11,8 +11,10 @@
 import { expect } from 'chai';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signalProcess, type LocalCluster, type ManagedProcess } from '../../scripts/local-cluster.js';
+import { createClient } from '@redis/client';
+import { signalProcess, waitUntil, type LocalCluster, type ManagedProcess } from '../../scripts/local-cluster.js';
 import { startRedisServer } from '../../scripts/redis-process.js';
+import { createSharedState, type SharedState } from '../../src/cache/redis-shared-state.js';
 import { spawnChgate, type ChgateProcess } from '../helpers/chgate.js';
 import { expectAckedRows, newTableState, reportConsistency, runConsistency, type TableState } from '../helpers/cache-consistency.js';
 import { baseCacheBlock, createReplicated, dropEverywhere, expectHit, expectMiss, send, sleep, uniqueTable, withCache } from '../helpers/cache-helpers.js';
@@ -139,5 +141,94 @@ describe('query cache on Redis: two instances, one shared cache', function () {
     const miss = await send(urlB(), sql);
     expect(miss.cache).to.be.oneOf(['MISS', 'HIT']);
     expectHit(await send(urlA(), sql), 'A after B, Redis back');
+  });
+});
+
+type RedisClient = ReturnType<typeof newRedisClient>;
+const newRedisClient = (port: number) => createClient({ url: `redis://127.0.0.1:${port}`, disableOfflineQueue: true });
+
+describe('query cache on Redis: the shared state scripts on a real Redis', function () {
+  const port = REDIS_PORT + 1;
+  let redis: ManagedProcess | undefined;
+  const clients: RedisClient[] = [];
+  const opened: SharedState[] = [];
+
+  before(async function () {
+    this.timeout(20_000);
+    redis = await startRedisServer(port, REDIS_DIR);
+  });
+
+  after(async () => {
+    for (const shared of opened) shared.close();
+    for (const client of clients) if (client.isOpen) await client.close();
+    if (redis) await killRedis(redis);
+  });
+
+  /** A shared state over its own connection, as one chgate instance has, synced. */
+  const instance = async (stateKey = 'unit:state'): Promise<{ shared: SharedState; client: RedisClient }> => {
+    const client = newRedisClient(port);
+    client.on('error', () => {});
+    await client.connect();
+    clients.push(client);
+    const shared = createSharedState({ client: { sendCommand: (args) => client.sendCommand(args), get isReady() { return client.isReady; } }, stateKey, windowMs: 1_000, markTtlMs: 60_000, onError: () => {} });
+    opened.push(shared);
+    shared.connected();
+    await waitUntil('the shared state synced', async () => shared.available || undefined, { timeoutMs: 5_000, intervalMs: 10 });
+    return { shared, client };
+  };
+
+  it('a bump through one instance is in the next read of another, with the write time and the marks', async () => {
+    const a = await instance();
+    const b = await instance();
+    const before = await b.shared.read(['db.t', 'db.m']);
+    expect(before?.snapshot.scopes).to.deep.equal([['d:db', 0], ['t:db.m', 0], ['t:db.t', 0]]);
+    await sleep(1_100); // past the window the first incarnation opened
+    expect((await b.shared.read(['db.t']))?.recentlyWritten).to.equal(false);
+
+    await a.shared.invalidate({ scopes: ['t:db.t', 't:db.m'], mark: ['db.m'], unmark: [] });
+    const after = await b.shared.read(['db.t', 'db.m']);
+    expect(after?.incarnation).to.equal(before?.incarnation);
+    expect(after?.snapshot.scopes).to.deep.equal([['d:db', 0], ['t:db.m', 1], ['t:db.t', 1]]);
+    expect(after?.recentlyWritten).to.equal(true);
+    expect(after?.lastWriteAtMs).to.be.within(Date.now() - 1_000, Date.now() + 5);
+    expect(after?.mutating).to.deep.equal(['db.m']);
+
+    await a.shared.invalidate({ scopes: ['t:db.m'], mark: [], unmark: ['db.m'] });
+    expect((await b.shared.read(['db.m']))?.mutating).to.deep.equal([]);
+    await a.shared.invalidate({ scopes: ['*'], mark: [], unmark: [] });
+    expect((await b.shared.read(['db.t']))?.snapshot.epoch).to.equal(1);
+  });
+
+  it('rotates the incarnation when the state is lost, when Redis restarted, and when an instance lost a bump', async () => {
+    const a = await instance('rotate:state');
+    const b = await instance('rotate:state');
+    const first = (await b.shared.read(['db.t']))!.incarnation;
+
+    // Lost (FLUSHALL, eviction, a restart without persistence): made again at the next script, as a write to everything.
+    await a.client.sendCommand(['DEL', 'rotate:state']);
+    await sleep(1_100);
+    const recreated = (await b.shared.read(['db.t']))!;
+    expect(recreated.incarnation).to.not.equal(first);
+    expect(recreated.recentlyWritten, 'a new incarnation opens the lag window for everything').to.equal(true);
+    expect(recreated.snapshot.scopes).to.deep.equal([['d:db', 0], ['t:db.t', 0]]);
+
+    // Came back from a snapshot of another run: the first instance to sync rotates, the others keep it.
+    await a.client.sendCommand(['HSET', 'rotate:state', '!run', 'another-run']);
+    a.shared.disconnected();
+    a.shared.connected();
+    await waitUntil('a synced again', async () => a.shared.available || undefined, { timeoutMs: 5_000, intervalMs: 10 });
+    const afterRestart = (await a.shared.read(['db.t']))!.incarnation;
+    expect(afterRestart).to.not.equal(recreated.incarnation);
+    b.shared.disconnected();
+    b.shared.connected();
+    await waitUntil('b synced again', async () => b.shared.available || undefined, { timeoutMs: 5_000, intervalMs: 10 });
+    expect((await b.shared.read(['db.t']))!.incarnation, 'same run: no second rotation').to.equal(afterRestart);
+
+    // A bump lost while unavailable: rotated by that instance's next sync.
+    a.shared.disconnected();
+    await a.shared.invalidate({ scopes: ['t:db.t'], mark: [], unmark: [] });
+    a.shared.connected();
+    await waitUntil('a synced after its lost bump', async () => a.shared.available || undefined, { timeoutMs: 5_000, intervalMs: 10 });
+    expect((await b.shared.read(['db.t']))!.incarnation).to.not.equal(afterRestart);
   });
 });
