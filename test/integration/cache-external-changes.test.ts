@@ -118,6 +118,8 @@ describe('query cache: external change detection', function () {
     expect(await counterSum(chgate.running.metrics.cacheInvalidations, 'cause', 'external')).to.be.greaterThan(0);
     expect(await counterSum(chgate.running.metrics.cacheExternalPolls, 'result', 'ok')).to.be.greaterThan(5);
     expect(await counterSum(chgate.running.metrics.cacheExternalChanges, 'source', 'parts')).to.be.greaterThan(0);
+    const detected = (await chgate.running.metrics.cacheExternalDetectionDelay.get()).values.find((value) => value.metricName?.endsWith('_count'));
+    expect(detected?.value, 'detection delays observed').to.be.at.least(8);
   });
 
   it('an OPTIMIZE ... FINAL that merges a ReplacingMergeTree (no write at all) invalidates the same way', async () => {
