@@ -55,7 +55,10 @@ async function serve(args: string[]): Promise<number> {
     for (const warning of findDeprecatedAuthSettings(loaded)) logger.warn(warning);
   };
   const config = await loadConfigFile(configPath);
-  const logger = createLogger(levelOption ?? config.log.level, openLogDestination(config.log.file));
+  const destination = openLogDestination(config.log.file);
+  // A log file that cannot be opened stops serve before it listens (bin/chgate.js prints why).
+  await destination.ready;
+  const logger = createLogger(levelOption ?? config.log.level, destination);
   // Lines still buffered are written however the process ends.
   process.once('exit', () => logger.flush());
   warnDeprecated(config, logger);

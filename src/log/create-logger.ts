@@ -37,7 +37,7 @@ export function isLogLevel(value: string): value is LogLevel {
 /** Where lines go; flushSync() writes whatever is still buffered (shutdown, process exit). */
 export interface LogDestination extends DestinationStream {
   flushSync(): void;
-  /** Settles once the file is open (at once for stderr). */
+  /** Resolves once the file is open (at once for stderr); rejects when it cannot be opened. */
   readonly ready: Promise<void>;
 }
 
@@ -53,7 +53,31 @@ const MAX_PENDING_LINES = 256;
 export function openLogDestination(file?: string): LogDestination {
   // Buffers: the batch is encoded once (SonicBoom would encode a string for fs.write and again after it).
   const sonic = pino.destination({ dest: file ?? 2, sync: false, mkdir: true, contentMode: 'buffer' });
-  const ready = file === undefined ? Promise.resolve() : new Promise<void>((resolve) => sonic.once('ready', () => resolve()));
+  const status = { opened: file === undefined, lastError: undefined as Error | undefined };
+  const ready =
+    file === undefined
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          sonic.once('ready', () => {
+            status.opened = true;
+            resolve();
+          });
+          sonic.once('error', (error: Error) => {
+            if (status.opened) return;
+            // Nothing to flush at exit: pino's exit hook skips a destroyed stream (and would throw on one never opened).
+            Object.assign(sonic, { destroyed: true });
+            reject(new Error(`cannot open the log file ${file}: ${error.message}`));
+          });
+        });
+  // Awaited by those who care (serve); never an unhandled rejection for the others.
+  ready.catch(() => undefined);
+  // A failing log (disk full) must not stop the proxy: said once on stderr, requests go on. (pino emits an error
+  // a second time after its broken-pipe filter has seen it.)
+  sonic.on('error', (error: Error) => {
+    if (!status.opened || error === status.lastError) return;
+    status.lastError = error;
+    process.stderr.write(`chgate: writing the log failed: ${error.message}\n`);
+  });
   const batch = { lines: [] as string[], scheduled: false };
   const handOver = (): void => {
     batch.scheduled = false;

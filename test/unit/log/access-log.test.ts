@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -151,6 +151,17 @@ describe('access log', () => {
       const { logger, lines } = capture();
       logger.error('failed', { error: new Error('boom') });
       expect(lines()[0]).to.deep.include({ error: 'Error: boom', level: 'error' });
+    });
+
+    it('a log file that cannot be opened rejects ready with the reason (serve stops before listening)', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'chgate-log-bad-'));
+      const notADirectory = join(dir, 'file');
+      writeFileSync(notADirectory, '');
+      const error = await openLogDestination(join(notADirectory, 'chgate.log')).ready.then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(String(error)).to.match(/cannot open the log file .*chgate\.log: (ENOTDIR|EEXIST)/);
     });
 
     it('flush() writes buffered lines to the file before returning (what shutdown relies on)', async () => {
