@@ -212,10 +212,11 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
     hooks: changeTrackingHooks(metrics, logger),
   });
   // Redis turns it to 1 once connected and synced.
-  metrics.cacheStoreAvailable.set(config.cache.enabled && config.cache.store.kind === 'redis' ? 0 : 1);
+  metrics.cacheStoreAvailable.set(config.cache.store.kind === 'redis' ? 0 : 1);
   const cache = await openQueryCache(
-    // Disabled: nothing is read or stored, but writes are still tracked, so no file is needed.
-    config.cache.enabled ? config.cache : { ...config.cache, store: { ...config.cache.store, kind: 'memory' } },
+    // Disabled: nothing is read or stored, but writes are still tracked, so no file is needed. Redis stays: the
+    // instances that cache must see this one's writes.
+    config.cache.enabled || config.cache.store.kind === 'redis' ? config.cache : { ...config.cache, store: { ...config.cache.store, kind: 'memory' } },
     { queryWriter: (sql) => queryEveryWriter(clusters, sql), hooks: cacheMetricHooks(metrics, logger), ...(tracking.schema ? { schema: tracking.schema } : {}) },
   );
   await tracking.start(cache);

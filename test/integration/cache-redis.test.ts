@@ -17,7 +17,7 @@ import { startRedisServer } from '../../scripts/redis-process.js';
 import { createSharedState, type SharedState } from '../../src/cache/redis-shared-state.js';
 import { spawnChgate, type ChgateProcess } from '../helpers/chgate.js';
 import { expectAckedRows, newTableState, reportConsistency, runConsistency, type TableState } from '../helpers/cache-consistency.js';
-import { baseCacheBlock, createReplicated, dropEverywhere, expectHit, expectMiss, send, sleep, uniqueTable, withCache } from '../helpers/cache-helpers.js';
+import { baseCacheBlock, createReplicated, dropEverywhere, expectBypass, expectHit, expectMiss, send, sleep, systemOnNodes, uniqueTable, withCache } from '../helpers/cache-helpers.js';
 import { CLUSTER_START_TIMEOUT_MS, getTestCluster, TEST_BASE_PORT } from '../helpers/cluster.js';
 
 const DURATION_MS = Number(process.env.CHGATE_CACHE_CONSISTENCY_SECONDS ?? 30) * 1000;
@@ -100,6 +100,45 @@ describe('query cache on Redis: two instances, one shared cache', function () {
     await sleep(200);
     expectHit(await send(urlA(), sql), 'A after B stored the new result');
   });
+
+  it('a mutation started through A keeps B from caching the table until it is done; then B reads the new rows', async () => {
+    const [state] = (await newTables('redis_mutation', 1)) as [TableState];
+    const t = state.name;
+    expect((await send(urlA(), `INSERT INTO ${t} VALUES ${Array.from({ length: 10 }, (_, i) => `(${i + 1}, ${i + 1})`).join(', ')}`)).status).to.equal(200);
+    const read = `SELECT count(), sum(v) FROM ${t}`;
+    await sleep(5_500); // past the lag window: B reads from a replica and stores
+    await send(urlB(), read);
+    await sleep(200);
+    expectHit(await send(urlB(), read), 'B before the mutation');
+
+    // With merges stopped everywhere the mutation cannot run: it stays in flight for as long as the test needs.
+    await systemOnNodes(cluster, cluster.nodes, `SYSTEM STOP MERGES ${t}`);
+    try {
+      expect((await send(urlA(), `ALTER TABLE ${t} DELETE WHERE id <= 5`)).status).to.equal(200);
+      for (const wait of [0, 1_500]) {
+        await sleep(wait);
+        const during = await send(urlB(), read);
+        expectBypass(during, 'mutation-in-flight', `B ${wait} ms after the ALTER through A:`);
+        expect(during.text).to.equal('10\t55\n');
+      }
+    } finally {
+      await systemOnNodes(cluster, cluster.nodes, `SYSTEM START MERGES ${t}`);
+    }
+    const after = await waitUntil(
+      'the instances to see the mutation finished',
+      async () => {
+        const response = await send(urlB(), read);
+        return response.cache === 'BYPASS' ? undefined : response;
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+    expectMiss(after, 'B, the first cached read after the mutation:');
+    expect(after.text).to.equal('5\t40\n');
+    await sleep(200);
+    const onA = await send(urlA(), read);
+    expectHit(onA, 'A after B stored the post-mutation result');
+    expect(onA.text).to.equal('5\t40\n');
+  }).timeout(60_000);
 
   it(`gives zero stale reads with clients spread over both instances (${DURATION_MS / 1000} s)`, async () => {
     const tables = await newTables('redis_random', 3);
