@@ -26,14 +26,14 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-/** The first `leftColumns` columns are left-aligned (names), the rest right-aligned (numbers). */
-export function printTable(header: string[], lines: string[][], leftColumns = 2): void {
+/** The first `leftColumns` columns are left-aligned (names), the rest right-aligned (numbers); `write` gets each line. */
+export function printTable(header: string[], lines: string[][], leftColumns = 2, write: (line: string) => void = console.log): void {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
   const format = (cells: string[]) =>
     cells.map((c, i) => (i < leftColumns ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  console.log(format(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const line of lines) console.log(format(line));
+  write(format(header));
+  write(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const line of lines) write(format(line));
 }
 
 export const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}x`;
