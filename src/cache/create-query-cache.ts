@@ -331,6 +331,17 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
   const readsRecentlyWritten = (classifications: readonly StatementClassification[], database: string): boolean =>
     classifications.some((c) => recentWrites.shouldReadFromWriter(resolveTableNames(c.tablesRead, database), now()));
 
+  /**
+   * Redis: a single read the cache bypasses still reads other instances' write times (one round trip), so it goes
+   * to the writer after their writes too (read-your-writes). Undefined: nothing to add to the local window.
+   */
+  const bypassReadsFromWriter = async (reason: BypassReason, classifications: readonly StatementClassification[], database: string): Promise<boolean | undefined> => {
+    const only = classifications.length === 1 ? classifications[0] : undefined;
+    if (!shared || !only || only.route !== 'read' || only.unknown || only.tablesRead.length === 0 || reason === 'http-session') return undefined;
+    const state = await shared.read(resolveTableNames(only.tablesRead, database));
+    return state ? state.recentlyWritten || readsRecentlyWritten(classifications, database) : true;
+  };
+
   return {
     async lookup(request, classifications) {
       const database = effectiveDatabase(request.params.get('database'));
@@ -341,7 +352,7 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
         return { mode: 'bypass', reason, readFromWriter };
       };
       const first = decideCaching(input);
-      if (first.mode === 'bypass') return bypass(first.reason);
+      if (first.mode === 'bypass') return bypass(first.reason, await bypassReadsFromWriter(first.reason, classifications, input.database));
       // Versions first, then the moment-to-moment state (see invalidate).
       // Redis: versions, lag window and marks of every instance in one round trip. Unavailable: no cache, and the
       // writer (writes made meanwhile are in no shared window).

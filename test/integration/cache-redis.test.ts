@@ -97,6 +97,12 @@ describe('query cache on Redis: two instances, one shared cache', function () {
     const afterWrite = await send(urlB(), sql);
     expectMiss(afterWrite, 'B right after the write through A');
     expect(afterWrite.text).to.equal('3\t60\n');
+    expect(afterWrite.upstream, 'B reads what A wrote moments ago from the writer').to.equal('writer');
+    // A read the cache bypasses (rand(): not cacheable) learns of A's write from Redis too.
+    const uncached = await send(urlB(), `SELECT count(), sum(v), rand() > 0 FROM ${table.name}`);
+    expect(uncached.cache).to.equal('BYPASS');
+    expect(uncached.upstream, 'an uncacheable read right after the write through A').to.equal('writer');
+    expect(uncached.text).to.equal('3\t60\t1\n');
     await sleep(200);
     expectHit(await send(urlA(), sql), 'A after B stored the new result');
   });
