@@ -738,15 +738,13 @@ async function runProfiles(stack: Stack, settings: Settings, resultsDir: string,
   for (const each of paths) {
     const dir = join(resultsDir, 'profiles', each.name);
     mkdirSync(dir, { recursive: true });
-    const saved = process.env.NODE_OPTIONS;
-    process.env.NODE_OPTIONS = `${saved ?? ''} --cpu-prof --cpu-prof-dir=${dir}`.trim();
-    let chgate: ManagedProcess;
-    try {
-      chgate = await startChgateProcess({ root: ROOT, configPath, logFile: join(stack.cluster.baseDir, `chgate-profile-${each.name}.log`), pingUrl: `http://127.0.0.1:${port}/ping` });
-    } finally {
-      if (saved === undefined) delete process.env.NODE_OPTIONS;
-      else process.env.NODE_OPTIONS = saved;
-    }
+    const chgate = await startChgateProcess({
+      root: ROOT,
+      configPath,
+      logFile: join(stack.cluster.baseDir, `chgate-profile-${each.name}.log`),
+      pingUrl: `http://127.0.0.1:${port}/ping`,
+      nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+    });
     try {
       if (stack.pin) pinProcess(chgate.pid, '0');
       const target: Target = { key: each.name === 'hit' ? 'chgate-cache' : 'chgate', base: `http://127.0.0.1:${port}`, readPath: each.path, readHeaders: {}, writeHeaders: {}, pids: [chgate.pid] };

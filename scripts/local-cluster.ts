@@ -905,6 +905,8 @@ export interface ChgateProcessOptions {
   timeoutMs?: number;
   /** Entry script; default `<root>/bin/chgate.js`, or $CHGATE_BIN. */
   entry?: string;
+  /** Node options before the entry script (e.g. --cpu-prof, which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
 }
 
 /** Starts `node bin/chgate.js serve --config FILE` (own process group, output to logFile) and waits for /ping. */
@@ -914,7 +916,7 @@ export async function startChgateProcess(options: ChgateProcessOptions): Promise
   if (options.entry === undefined && process.env.CHGATE_BIN === undefined && !existsSync(built)) {
     throw new Error(`${built} is missing: run \`npm run build\` first`);
   }
-  const proc = spawnLogged('chgate', process.execPath, [entry, 'serve', '--config', options.configPath], {
+  const proc = spawnLogged('chgate', process.execPath, [...(options.nodeArgs ?? []), entry, 'serve', '--config', options.configPath], {
     cwd: options.root,
     logFile: options.logFile,
   });
