@@ -176,6 +176,19 @@ const STREAM_10M = 'SELECT number, cityHash64(number) FROM numbers(380000)';
 const LOOKUP = 'SELECT k, v, s FROM bench.lookup WHERE k BETWEEN 500000 AND 500009';
 const LOOKUP_ROWS = 1_000_000;
 
+/** Hits of one result: chgate's cache against nginx's proxy_cache (and direct, which computes it every time). */
+function hitWorkload(name: string, title: string, sql: string): WrkWorkload {
+  return {
+    name,
+    title,
+    sql,
+    targets: ['direct', 'nginx-cache', 'chgate-cache'],
+    connections: [16, 64],
+    nginx: 'nginx-cache',
+    goals: (cells) => ratioGoals(name, cells, 'chgate-cache', 'nginx-cache', 0.45, 'rps'),
+  };
+}
+
 const WRK_WORKLOADS: WrkWorkload[] = [
   {
     name: 'select1',
@@ -204,24 +217,8 @@ const WRK_WORKLOADS: WrkWorkload[] = [
       return goals;
     },
   },
-  {
-    name: 'hit-1k',
-    title: 'cache hits, ~1 KB result',
-    sql: HIT_1K,
-    targets: ['direct', 'nginx-cache', 'chgate-cache'],
-    connections: [16, 64],
-    nginx: 'nginx-cache',
-    goals: (cells) => ratioGoals('hit-1k', cells, 'chgate-cache', 'nginx-cache', 0.45, 'rps'),
-  },
-  {
-    name: 'hit-100k',
-    title: 'cache hits, ~100 KB result',
-    sql: HIT_100K,
-    targets: ['direct', 'nginx-cache', 'chgate-cache'],
-    connections: [16, 64],
-    nginx: 'nginx-cache',
-    goals: (cells) => ratioGoals('hit-100k', cells, 'chgate-cache', 'nginx-cache', 0.45, 'rps'),
-  },
+  hitWorkload('hit-1k', 'cache hits, ~1 KB result', HIT_1K),
+  hitWorkload('hit-100k', 'cache hits, ~100 KB result', HIT_100K),
   {
     name: 'stream-10m',
     title: '~10 MB result streamed (pass-through)',
