@@ -31,6 +31,8 @@ export interface FunctionTime {
 
 export interface ProfileSummary {
   totalMs: number;
+  /** totalMs less `(idle)`: what the percentages are of. */
+  busyMs: number;
   functions: FunctionTime[];
 }
 
@@ -77,19 +79,21 @@ export function summarizeProfile(profile: CpuProfile): ProfileSummary {
       entry(name).inclusiveMs += ms;
     }
   }
-  return { totalMs, functions: [...functions.values()] };
+  return { totalMs, busyMs: totalMs - (functions.get('(idle)')?.selfMs ?? 0), functions: [...functions.values()] };
 }
 
 /** Two plain lists, top `top` each, as text. */
 export function formatSummary(title: string, summary: ProfileSummary, top = 25): string {
-  const pct = (ms: number) => `${((100 * ms) / Math.max(summary.totalMs, 1e-9)).toFixed(1).padStart(5)} %`;
+  const pct = (ms: number) => `${((100 * ms) / Math.max(summary.busyMs, 1e-9)).toFixed(1).padStart(5)} %`;
   const list = (key: 'selfMs' | 'inclusiveMs') =>
-    [...summary.functions]
+    summary.functions
+      .filter((f) => f.name !== '(idle)')
       .sort((a, b) => b[key] - a[key])
       .slice(0, top)
       .map((f) => `  ${f[key].toFixed(1).padStart(9)} ms ${pct(f[key])}  ${f.name}`);
   return [
-    `${title}: ${summary.totalMs.toFixed(0)} ms sampled`,
+    // The profiler samples wall-clock time: on a shared core, time preempted counts for whatever was running.
+    `${title}: ${summary.totalMs.toFixed(0)} ms sampled, ${summary.busyMs.toFixed(0)} ms not idle (the % are of that; startup's module loading included)`,
     `top self time:`,
     ...list('selfMs'),
     `top inclusive time:`,
