@@ -78,13 +78,16 @@ export interface SharedStateOptions {
   onIncarnationChange?: (incarnation: string) => void;
   /** Pause between failed syncs while connected. */
   retryMs?: number;
+  /**
+   * How long a bump waits for an unavailable Redis before giving up (then the instance is dirty). Covers the
+   * moments after Redis comes back, when another instance may already serve from it while this one reconnects.
+   */
+  writeWaitMs?: number;
   now?: () => number;
 }
 
-const newIncarnation = (): string => randomBytes(12).toString('base64url');
-
 export function createSharedState(options: SharedStateOptions): SharedState {
-  const { client, stateKey, windowMs, markTtlMs, onError, onAvailability = () => {}, onIncarnationChange = () => {}, retryMs = 250, now = Date.now } = options;
+  const { client, stateKey, windowMs, markTtlMs, onError, onAvailability = () => {}, onIncarnationChange = () => {}, retryMs = 250, writeWaitMs = 0, now = Date.now } = options;
   let available = false;
   let closed = false;
   // Bumped by every failure; a sync or read that started before one cannot vouch for the state after it.
@@ -94,12 +97,30 @@ export function createSharedState(options: SharedStateOptions): SharedState {
   let incarnation: string | undefined;
   let syncing: Promise<void> | undefined;
   let retry: NodeJS.Timeout | undefined;
+  // A candidate goes with every script (used only when the state is missing or rotated): a random prefix of this
+  // process and a counter, unique without a random draw per lookup.
+  const candidatePrefix = randomBytes(12).toString('base64url');
+  let candidates = 0;
+  const newIncarnation = (): string => `${candidatePrefix}.${(candidates++).toString(36)}`;
 
+  // Bumps waiting for the next successful sync.
+  const waiters = new Set<() => void>();
   const setAvailable = (value: boolean, reason: string): void => {
     if (available === value) return;
     available = value;
     onAvailability(value, reason);
+    if (value) for (const wake of [...waiters]) wake();
   };
+  const untilAvailable = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      waiters.add(done);
+    });
 
   const noteIncarnation = (value: string): void => {
     if (incarnation !== undefined && incarnation !== value) onIncarnationChange(value);
@@ -188,6 +209,10 @@ export function createSharedState(options: SharedStateOptions): SharedState {
     },
 
     async invalidate(change) {
+      if (!available && writeWaitMs > 0 && !closed) {
+        scheduleSync();
+        await untilAvailable(writeWaitMs);
+      }
       if (!available) {
         // Not even tried: the bump is lost until the sync rotates the incarnation.
         dirty = true;
@@ -224,6 +249,7 @@ export function createSharedState(options: SharedStateOptions): SharedState {
     close() {
       closed = true;
       if (retry) clearTimeout(retry);
+      for (const wake of [...waiters]) wake();
     },
   };
 }

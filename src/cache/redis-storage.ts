@@ -39,8 +39,8 @@ export function openRedisStorage(config: CacheConfig, options: RedisStorageOptio
     disableOfflineQueue: true,
     socket: {
       connectTimeout: store.connectTimeoutMs ?? defaults.connectTimeoutMs,
-      // Quick at first, then every second: Redis coming back should mean caching again soon.
-      reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000),
+      // Often: an instance still reconnecting while others already use a restarted Redis makes its writes wait.
+      reconnectStrategy: (retries: number) => Math.min(25 * 2 ** retries, 200),
     },
     // Bulk strings as Buffers: entry bodies are binary, and keys are never decoded.
     commandOptions: { timeout: store.commandTimeoutMs ?? defaults.commandTimeoutMs, typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } },
@@ -50,6 +50,7 @@ export function openRedisStorage(config: CacheConfig, options: RedisStorageOptio
     stateKey: `${keyPrefix}state`,
     windowMs: config.replicaLagWindowMs,
     markTtlMs,
+    writeWaitMs: store.commandTimeoutMs ?? defaults.commandTimeoutMs,
     onError: options.onStoreError,
     ...(options.onAvailability ? { onAvailability: options.onAvailability } : {}),
     // Entries of an older incarnation are unreachable: free their memory now instead of waiting for the LRU.

@@ -140,6 +140,10 @@ describe('query cache on Redis: two instances, one shared cache', function () {
     );
     expectMiss(after, 'B, the first cached read after the mutation:');
     expect(after.text).to.equal('5\t40\n');
+    // Each instance following the mutation bumps the table once it sees it done (an extra miss, never a stale
+    // hit): past a few polls both have, and what B stores now is what A finds.
+    await sleep(1_000);
+    expect((await send(urlB(), read)).text).to.equal('5\t40\n');
     await sleep(200);
     const onA = await send(urlA(), read);
     expectHit(onA, 'A after B stored the post-mutation result');

@@ -24,7 +24,7 @@ const info = `# Server\r\nredis_version:7.0.15\r\nrun_id:${runId}\r\ntcp_port:63
 function fakeRedis() {
   const loaded = new Set<string>();
   const fake = {
-    isReady: true,
+    isReady: true as boolean,
     commands: [] as string[][],
     fail: undefined as Error | undefined,
     incarnation: 'inc-1',
@@ -156,6 +156,33 @@ describe('redis shared state: availability', () => {
     shared.connected();
     await tick();
     expect(syncsSent(fake).at(-1)?.[6]).to.equal('0');
+  });
+
+  it('a bump made while reconnecting waits for the sync and lands, instead of being lost', async () => {
+    const fake = fakeRedis();
+    const shared = createSharedState({ client: fake, stateKey: 'p:state', windowMs: 1000, markTtlMs: 60_000, retryMs: 5, writeWaitMs: 1_000, onError: () => {} });
+    fake.isReady = false;
+    const bumping = shared.invalidate({ scopes: ['t:db.t'], mark: [], unmark: [] });
+    await tick();
+    fake.isReady = true;
+    shared.connected();
+    await bumping;
+    const invalidations = fake.commands.filter(([command, sha]) => (command === 'EVALSHA' && sha === scriptSha(invalidateScript)) || (command === 'EVAL' && sha === invalidateScript));
+    expect(invalidations.length, 'the bump was sent after the sync').to.be.greaterThan(0);
+    expect(syncsSent(fake).at(-1)?.[6], 'nothing lost: no rotation').to.equal('0');
+    shared.close();
+  });
+
+  it('a bump that waited in vain marks it dirty', async () => {
+    const fake = fakeRedis();
+    const shared = createSharedState({ client: fake, stateKey: 'p:state', windowMs: 1000, markTtlMs: 60_000, retryMs: 5, writeWaitMs: 20, onError: () => {} });
+    fake.isReady = false;
+    await shared.invalidate({ scopes: ['t:db.t'], mark: [], unmark: [] });
+    fake.isReady = true;
+    shared.connected();
+    await tick();
+    expect(syncsSent(fake).at(-1)?.[6]).to.equal('1');
+    shared.close();
   });
 
   it('a bump that fails while available also marks it dirty', async () => {
