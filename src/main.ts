@@ -14,6 +14,7 @@ import type { Config, ServerConfig, ServerTlsConfig } from './config/config.js';
 import { findRestartOnlyChanges } from './config/restart-only-changes.js';
 import { createRequestLimits } from './limits/create-request-limits.js';
 import { createLogger, openLogDestination, type Logger } from './log/create-logger.js';
+import { backendPasswords } from './log/backend-secrets.js';
 import { withMaskedSecrets } from './log/masking-logger.js';
 import { createMetrics, type Metrics, type PoolSample } from './metrics/create-metrics.js';
 import { createQueryDigest } from './observability/query-digest.js';
@@ -140,10 +141,6 @@ function* poolSamples(clusters: ReadonlyMap<string, UpstreamCluster>): Generator
 function serverLimits(server: ServerConfig): ServerLimits {
   const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxHeaderBytes, maxUrlBytes, maxConnections } = server;
   return { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxHeaderBytes, maxUrlBytes, maxConnections };
-}
-
-function backendPasswords(config: Config): string[] {
-  return [...config.clusters.values()].flatMap((cluster) => [cluster.writeUser.password, cluster.readUser.password]);
 }
 
 async function readKeyPair(tls: ServerTlsConfig): Promise<TlsKeyPair> {
