@@ -11,14 +11,14 @@
  * The proxy under test and ClickHouse share CPU 0, as in the issue's measurement. `--no-pin` leaves all unpinned.
  *
  *   apt-get install -y --no-install-recommends nginx-light wrk   # with a policy-rc.d that exits 101: no service starts
- *   npm run build && npx tsx bench/vs-nginx.ts --quick           # ~4 minutes
- *   npx tsx bench/vs-nginx.ts                                    # full run (1 GB INSERT, longer cells): ~20 minutes
+ *   npm run build && npx tsx bench/vs-nginx.ts --quick           # ~3 minutes
+ *   npx tsx bench/vs-nginx.ts                                    # full run (1 GiB INSERT, longer cells): ~11 minutes
  *   npx tsx bench/vs-nginx.ts --only select1,hit-1k             # some workloads
  *   npx tsx bench/vs-nginx.ts --profile [--quick]                # chgate under --cpu-prof on the pass-through and hit paths
  *
  * Results: bench/results/<timestamp>/ (git-ignored): every raw wrk output, table.txt, summary.json, profiles/.
  * Ports: ZooKeeper and ClickHouse from --base-port (21400: 21400, 21410-21412), chgate +80, nginx +81 and +82,
- * the profiled chgate +83; files under <tmpdir>/chgate-bench-<base-port>.
+ * the profiled chgate +83, the bare Node server +84; files under <tmpdir>/chgate-bench-<base-port>.
  */
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -35,8 +35,10 @@ import {
   queryNode,
   renderChgateConfig,
   startChgateProcess,
+  spawnLogged,
   startLocalCluster,
   stopManagedProcess,
+  waitForHttpOk,
   type LocalCluster,
   type ManagedProcess,
 } from '../scripts/local-cluster.js';
@@ -59,7 +61,7 @@ const { values: args } = parseArgs({
   },
 });
 
-type TargetKey = 'direct' | 'nginx' | 'nginx-cache' | 'chgate' | 'chgate-cache';
+type TargetKey = 'direct' | 'nginx' | 'nginx-cache' | 'chgate' | 'chgate-cache' | 'bare-node';
 
 const TARGET_LABELS: Record<TargetKey, string> = {
   direct: 'direct',
@@ -67,6 +69,7 @@ const TARGET_LABELS: Record<TargetKey, string> = {
   'nginx-cache': 'nginx cache',
   chgate: 'chgate no_cache',
   'chgate-cache': 'chgate cache',
+  'bare-node': 'bare node http',
 };
 
 interface Target {
@@ -194,7 +197,8 @@ const WRK_WORKLOADS: WrkWorkload[] = [
     name: 'select1',
     title: 'SELECT 1 (pass-through)',
     sql: 'SELECT 1',
-    targets: ['direct', 'nginx', 'chgate'],
+    // The bare Node server answers "1\n" without ClickHouse: the ceiling of any Node process on that core.
+    targets: ['direct', 'nginx', 'chgate', 'bare-node'],
     connections: [1, 16, 64],
     nginx: 'nginx',
     goals: (cells) => ratioGoals('select1', cells, 'chgate', 'nginx', 0.9, 'rps'),
@@ -230,6 +234,10 @@ const WRK_WORKLOADS: WrkWorkload[] = [
     goals: (cells) => [...ratioGoals('stream-10m', cells, 'chgate', 'direct', 0.9, 'mbPerSecond'), ...rssGoals('stream-10m', cells, 150)],
   },
 ];
+/** node:http answering every request with a fixed 2-byte body (what SELECT 1 returns), after reading the body. */
+const BARE_NODE_SERVER =
+  "require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => s.end('1\\n')); }).listen(Number(process.argv[1]), '127.0.0.1');";
+
 const WORKLOAD_NAMES = [...WRK_WORKLOADS.map((w) => w.name), 'insert', 'mixed'];
 
 /** Everything the run started, stopped in reverse order (also on Ctrl-C). */
@@ -292,6 +300,10 @@ async function startStack(basePort: number, pin: boolean): Promise<{ stack: Stac
     processes.push(nginxPass);
     const nginxCache = await startNginx({ mode: 'cache', dir: join(baseDir, 'nginx-cache'), listenPort: basePort + 82, upstream });
     processes.push(nginxCache);
+    const barePort = basePort + 84;
+    const bareNode = spawnLogged('bare-node', process.execPath, ['-e', BARE_NODE_SERVER, String(barePort)], { cwd: baseDir, logFile: join(baseDir, 'bare-node.log') });
+    processes.push(bareNode);
+    await waitForHttpOk(`http://127.0.0.1:${barePort}/ping`, bareNode, 15_000);
 
     const reader = { 'x-clickhouse-user': LOCAL_USERS.reader.user, 'x-clickhouse-key': LOCAL_USERS.reader.password };
     const writer = { 'x-clickhouse-user': LOCAL_USERS.writer.user, 'x-clickhouse-key': LOCAL_USERS.writer.password };
@@ -303,11 +315,12 @@ async function startStack(basePort: number, pin: boolean): Promise<{ stack: Stac
       // chgate's proxy user `default` (no password) reads as the reader and writes as the writer.
       ['chgate', { key: 'chgate', base: chgateBase, readPath: '/?no_cache=1', readHeaders: {}, writeHeaders: {}, pids: [chgate.pid] }],
       ['chgate-cache', { key: 'chgate-cache', base: chgateBase, readPath: '/', readHeaders: {}, writeHeaders: {}, pids: [chgate.pid], hitHeader: 'x-cache' }],
+      ['bare-node', { key: 'bare-node', base: `http://127.0.0.1:${barePort}`, readPath: '/', readHeaders: {}, writeHeaders: {}, pids: [bareNode.pid] }],
     ]);
     const clickhousePids = [cluster.writer.pid];
     if (pin) {
       // The proxy under test and ClickHouse (with ZooKeeper) share CPU 0; wrk and this harness get CPU 1.
-      for (const pid of [...clickhousePids, cluster.zookeeper.pid, chgate.pid, ...withChildren(nginxPass.pid), ...withChildren(nginxCache.pid)]) pinProcess(pid, '0');
+      for (const pid of [...clickhousePids, cluster.zookeeper.pid, chgate.pid, ...withChildren(nginxPass.pid), ...withChildren(nginxCache.pid), bareNode.pid]) pinProcess(pid, '0');
       pinProcess(process.pid, '1');
     }
     return { stack: { cluster, chgate, processes, targets, clickhousePids, basePort, chgateYaml, pin }, stop };
