@@ -193,7 +193,13 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
   // Without a logger from the caller, chgate logs as `log:` says (its level follows reloads; flushed at close).
   const ownLogger = options.logger ? undefined : createLogger(config.log.level, openLogDestination(config.log.file));
   // Backend passwords of the running config never appear in a log line, whatever logs them.
-  const logger = withMaskedSecrets(options.logger ?? (ownLogger as Logger), () => backendPasswords(current));
+  // Asked for every log line (an access line per request): worked out again only when a reload changed the config.
+  let secrets = { of: current, passwords: backendPasswords(current) };
+  const currentSecrets = (): string[] => {
+    if (secrets.of !== current) secrets = { of: current, passwords: backendPasswords(current) };
+    return secrets.passwords;
+  };
+  const logger = withMaskedSecrets(options.logger ?? (ownLogger as Logger), currentSecrets);
   const metrics = options.metrics ?? createMetrics();
   // Mutated in place by reload(): the pipeline and the cache see the same map.
   const clusters = new Map<string, UpstreamCluster>();

@@ -55,13 +55,18 @@ export function accessLogFields(record: RequestRecord, slow: boolean): LogFields
  * when it took slow_query_ms or longer. Fields are built only when the line will be written.
  */
 export function createAccessLog(logger: Logger, settings: () => AccessLogSettings): RequestObserver {
+  // Plain JSON of plain fields (strings, numbers, arrays of strings): JSON.stringify writes what pino would.
+  const write = (level: 'info' | 'warn', message: string, fields: LogFields): void => {
+    if (logger.writeJson) logger.writeJson(level, message, JSON.stringify(fields));
+    else logger[level](message, fields);
+  };
   return (record) => {
     const { requests, slowQueryMs } = settings();
     const slow = slowQueryMs > 0 && record.durationMs >= slowQueryMs;
     if (slow) {
-      if (logger.isLevelEnabled?.('warn') !== false) logger.warn('slow query', accessLogFields(record, true));
+      if (logger.isLevelEnabled?.('warn') !== false) write('warn', 'slow query', accessLogFields(record, true));
     } else if (requests && logger.isLevelEnabled?.('info') !== false) {
-      logger.info('request', accessLogFields(record, false));
+      write('info', 'request', accessLogFields(record, false));
     }
   };
 }

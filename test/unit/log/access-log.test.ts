@@ -147,6 +147,18 @@ describe('access log', () => {
       expect(lines().map((line) => line.msg)).to.deep.equal(['shown']);
     });
 
+    it('writeJson writes the line pino writes for the same fields (keys, order, values)', () => {
+      const { logger, lines } = capture();
+      const fields = { reqId: 'q"1', user: 'ü\\n', types: ['SELECT'], upstream: [], cacheReason: null, durationMs: 0.5, fastPath: true };
+      logger.info('request', fields);
+      logger.writeJson('info', 'request', JSON.stringify(fields));
+      logger.writeJson('warn', 'no fields', '{}');
+      const [viaPino, viaJson, bare] = lines();
+      expect(Object.keys(viaJson ?? {})).to.deep.equal(Object.keys(viaPino ?? {}));
+      expect({ ...viaJson, time: 0 }).to.deep.equal({ ...viaPino, time: 0 });
+      expect(bare).to.deep.include({ level: 'warn', msg: 'no fields' });
+    });
+
     it('writes Error fields as their text', () => {
       const { logger, lines } = capture();
       logger.error('failed', { error: new Error('boom') });
