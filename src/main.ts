@@ -16,6 +16,7 @@ import { createRequestLimits } from './limits/create-request-limits.js';
 import { createLogger, openLogDestination, type Logger } from './log/create-logger.js';
 import { backendPasswords } from './log/backend-secrets.js';
 import { withMaskedSecrets } from './log/masking-logger.js';
+import { createRepeatedFailureLog } from './log/repeated-failure-log.js';
 import { createMetrics, type Metrics, type PoolSample } from './metrics/create-metrics.js';
 import { createQueryDigest } from './observability/query-digest.js';
 import { createAccessLog } from './observability/access-log.js';
@@ -59,14 +60,19 @@ function writerTargets(clusters: ReadonlyMap<string, UpstreamCluster>, config: C
 }
 
 function changeTrackingHooks(metrics: Metrics, logger: Logger): ChangeTrackingHooks {
+  // Both retry every second or so while a writer is down: a line a minute is enough.
+  const dependencyFailures = createRepeatedFailureLog(logger, { failing: 'reading table dependencies from system.tables failed', recovered: 'reading table dependencies works again' });
+  const pollFailures = createRepeatedFailureLog(logger, { failing: 'polling for external changes failed', recovered: 'polling for external changes works again' });
   return {
     onDependencyRefresh: (result, error) => {
       metrics.cacheDependencyRefreshes.inc({ result });
-      if (error !== undefined) logger.warn('reading table dependencies from system.tables failed', { error: String(error) });
+      if (error !== undefined) dependencyFailures.failed('', { error: String(error) });
+      else dependencyFailures.succeeded('');
     },
     onExternalPoll: (writer, result, error) => {
       metrics.cacheExternalPolls.inc({ node: writer, result });
-      if (error !== undefined) logger.warn('polling for external changes failed', { node: writer, error: String(error) });
+      if (error !== undefined) pollFailures.failed(writer, { node: writer, error: String(error) });
+      else pollFailures.succeeded(writer, { node: writer });
     },
     onExternalChange: (change, delayMs) => {
       for (const [source, count] of Object.entries(change.bySource)) if (count > 0) metrics.cacheExternalChanges.inc({ source }, count);
