@@ -107,6 +107,8 @@ export function createPipeline(deps: PipelineDependencies) {
       if (deps.observeRequest) recorded = plan.map(recordStatement);
       // readonly / deny_ddl: the whole body is refused before any statement of it reaches ClickHouse.
       checkRights(user, plan);
+      // Redis: the local window knows this instance's writes only; lookup asks Redis for single reads, this for the rest.
+      if (cache?.sharedReadsFromWriter && (plan.length > 1 || session)) await routeSharedWritesToWriter(cache.sharedReadsFromWriter, plan, decoded.params.get('database') ?? undefined);
       const choices = plan.map((step) => (step.decision.target === 'local' ? undefined : cluster.pick(step.decision.target, step.decision.identity)));
       session?.placeStatements(plan, choices, cluster);
       output.setHeader('x-chgate-route', plan.map((step) => routeLabel(step.decision)).join(', '));
@@ -259,6 +261,22 @@ async function readRequestQuery(
     return { head: head.head.subarray(0, head.head.length - 1), rest: body };
   }
   return readQueryHead(decoded.urlQuery, body, limit);
+}
+
+/**
+ * Reads a replica would serve, of tables another chgate instance wrote within the lag window, go to the writer
+ * instead: that replica may not have the write yet (read-your-writes across instances).
+ */
+async function routeSharedWritesToWriter(
+  readsFromWriter: NonNullable<QueryCache['sharedReadsFromWriter']>,
+  plan: readonly PlannedStatement[],
+  requestDatabase: string | undefined,
+): Promise<void> {
+  const toReplicas = plan.filter((step) => step.decision.target === 'reader');
+  const answers = await Promise.all(toReplicas.map((step) => readsFromWriter(step.classification, step.database ?? requestDatabase)));
+  toReplicas.forEach((step, index) => {
+    if (answers[index]) step.decision = { target: 'writer', reason: 'read-after-write', identity: 'read' };
+  });
 }
 
 /** What is left of a refused request's body is read and dropped so the connection can be reused. */

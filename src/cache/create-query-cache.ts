@@ -159,6 +159,12 @@ export interface QueryCache {
   tryFastHit(template: FastHitTemplate): CacheHit | undefined;
   /** For any statement of any body: true when it reads a table written within the replica-lag window. */
   readsFromWriter(classification: StatementClassification, database: string | undefined): boolean;
+  /**
+   * Only with a shared store (Redis): whether another instance wrote a table this read reads within the lag window
+   * (one round trip), or Redis cannot tell (unreachable: true). For the statements `lookup` does not see: those of
+   * multi-statement bodies and of sessions. Absent when the cache is not shared.
+   */
+  sharedReadsFromWriter?(classification: StatementClassification, database: string | undefined): Promise<boolean>;
   /** Call for every statement when it starts and again when it completes (success or not), before responding. */
   invalidateFor(classification: StatementClassification, database: string | undefined, phase: 'start' | 'complete'): Promise<void>;
   /**
@@ -432,6 +438,16 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
     },
 
     readsFromWriter: (classification, database) => readsRecentlyWritten([classification], effectiveDatabase(database)),
+
+    ...(shared
+      ? {
+          async sharedReadsFromWriter(classification: StatementClassification, database: string | undefined): Promise<boolean> {
+            if (classification.route !== 'read' || classification.unknown || classification.tablesRead.length === 0) return false;
+            const state = await shared.read(resolveTableNames(classification.tablesRead, effectiveDatabase(database)));
+            return state ? state.recentlyWritten : true;
+          },
+        }
+      : {}),
 
     async invalidateFor(classification, database, phase) {
       const resolvedDatabase = effectiveDatabase(database);
