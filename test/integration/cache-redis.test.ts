@@ -110,20 +110,15 @@ describe('query cache on Redis: two instances, one shared cache', function () {
   it('multi-statement bodies and session requests on B read what A wrote moments ago from the writer', async () => {
     const [table] = (await newTables('redis_ryw', 1)) as [TableState];
     const t = table.name;
-    // Replicas that do not fetch would answer 0 rows: only the writer has the insert.
-    await systemOnNodes(cluster, cluster.nodes.filter((node) => node.role === 'replica'), `SYSTEM STOP FETCHES ${t}`);
-    try {
-      expect((await send(urlA(), `INSERT INTO ${t} VALUES (1, 10), (2, 20)`)).status).to.equal(200);
-      const body = await send(urlB(), `SELECT count() FROM ${t}; SELECT sum(v) FROM ${t}`);
-      expect(body.status).to.equal(200);
-      expect(body.upstream, 'both reads of a body sent to B right after the write through A').to.equal('writer, writer');
-      expect(body.text).to.equal('2\n30\n');
-      const inSession = await send(urlB(), `SELECT count() FROM ${t}`, { params: { session_id: `ryw-${process.pid}` } });
-      expect(inSession.upstream, 'a session read on B right after the write through A').to.equal('writer');
-      expect(inSession.text).to.equal('2\n');
-    } finally {
-      await systemOnNodes(cluster, cluster.nodes.filter((node) => node.role === 'replica'), `SYSTEM START FETCHES ${t}`);
-    }
+    // (Replicas are not stopped here: a replica kept behind reports lag for a while and later tests would see it.)
+    expect((await send(urlA(), `INSERT INTO ${t} VALUES (1, 10), (2, 20)`)).status).to.equal(200);
+    const body = await send(urlB(), `SELECT count() FROM ${t}; SELECT sum(v) FROM ${t}`);
+    expect(body.status).to.equal(200);
+    expect(body.upstream, 'both reads of a body sent to B right after the write through A').to.equal('writer, writer');
+    expect(body.text).to.equal('2\n30\n');
+    const inSession = await send(urlB(), `SELECT count() FROM ${t}`, { params: { session_id: `ryw-${process.pid}` } });
+    expect(inSession.upstream, 'a session read on B right after the write through A').to.equal('writer');
+    expect(inSession.text).to.equal('2\n');
   });
 
   it('a mutation started through A keeps B from caching the table until it is done; then B reads the new rows', async () => {
