@@ -187,7 +187,7 @@ export function createPipeline(deps: PipelineDependencies) {
           ...(cacheReason !== undefined ? { cacheReason } : {}),
           upstreamNodes,
           status: response.statusCode,
-          ...(failure ? { error: { name: failure.errorName, code: failure.code } } : {}),
+          ...(failure ? { error: { name: failure.errorName, code: failure.code } } : clickhouseErrorOf(response)),
           durationMs: seconds * 1000,
           bytesSent: socket.bytesWritten - bytesBefore,
           fastPath: false,
@@ -277,6 +277,12 @@ async function routeSharedWritesToWriter(
   toReplicas.forEach((step, index) => {
     if (answers[index]) step.decision = { target: 'writer', reason: 'read-after-write', identity: 'read' };
   });
+}
+
+/** The exception code of an error answer ClickHouse gave and chgate passed on (not one after streaming began). */
+function clickhouseErrorOf(response: ServerResponse): { clickhouseErrorCode?: number } {
+  const code = Number(response.getHeader('x-clickhouse-exception-code'));
+  return Number.isInteger(code) && code > 0 ? { clickhouseErrorCode: code } : {};
 }
 
 /** What is left of a refused request's body is read and dropped so the connection can be reused. */

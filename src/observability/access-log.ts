@@ -42,6 +42,7 @@ export function accessLogFields(record: RequestRecord, slow: boolean): LogFields
     status: record.status,
     error: record.error?.name ?? null,
     errorCode: record.error?.code ?? null,
+    clickhouseErrorCode: record.clickhouseErrorCode ?? null,
     durationMs: Math.round(record.durationMs * 1000) / 1000,
     bytes: record.bytesSent,
     fastPath: record.fastPath,

@@ -21,6 +21,8 @@ export interface RequestRecord {
   readonly status: number;
   /** ClickHouse error name and code when chgate answered with an error of its own (ACCESS_DENIED, ...). */
   readonly error?: { readonly name: string; readonly code: number };
+  /** ClickHouse's exception code when its error answer passed through (X-ClickHouse-Exception-Code). */
+  readonly clickhouseErrorCode?: number;
   readonly durationMs: number;
   /** Bytes written to the client's socket for this response, headers included. */
   readonly bytesSent: number;

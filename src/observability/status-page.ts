@@ -129,7 +129,7 @@ const PAGE = `<!doctype html>
       s.recentErrors.map(function (e) {
         return el('tr', { 'class': 'recent-error' }, [
           el('td', null, [e.at]), el('td', null, [e.user]), el('td', null, [e.clientAddress]), el('td', { 'class': 'num' }, [e.status]),
-          el('td', null, [e.error ? e.error.name + ' (' + e.error.code + ')' : 'from ClickHouse']), el('td', null, [el('code', null, [e.fingerprint])]),
+          el('td', null, [e.error ? e.error.name + ' (' + e.error.code + ')' : e.clickhouseCode ? 'ClickHouse code ' + e.clickhouseCode : 'from ClickHouse']), el('td', null, [el('code', null, [e.fingerprint])]),
           el('td', null, [e.nodes.join(', ')]), el('td', null, [el('code', null, [e.requestId])]),
         ]);
       }),

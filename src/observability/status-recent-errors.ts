@@ -13,6 +13,8 @@ export interface RecentError {
   status: number;
   /** chgate's own error; absent when ClickHouse's answer passed through (its status says what kind). */
   error?: { name: string; code: number };
+  /** ClickHouse's exception code when its error answer passed through. */
+  clickhouseCode?: number;
   /** The first statement's fingerprint, cut to 200 characters; empty when the request failed before it was split. */
   fingerprint: string;
   statements: number;
@@ -42,6 +44,7 @@ export function createRecentErrors(options: { capacity?: number; now?: () => num
         clientAddress: record.clientAddress,
         status: record.status,
         ...(record.error ? { error: { name: record.error.name, code: record.error.code } } : {}),
+        ...(record.clickhouseErrorCode !== undefined ? { clickhouseCode: record.clickhouseErrorCode } : {}),
         fingerprint: fingerprint.length > FINGERPRINT_CHARS ? `${fingerprint.slice(0, FINGERPRINT_CHARS)}…` : fingerprint,
         statements: record.statements.length,
         nodes: [...record.upstreamNodes],

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { ChgateError, formatErrorBody } from '../errors/error-catalogue.js';
+import { clickHouseErrorCode } from '../upstream/clickhouse-error-code.js';
 import type { UpstreamResponse } from '../upstream/upstream-node.js';
 import { createTailKeeper, endsWithException } from './detect-trailing-exception.js';
 
@@ -125,6 +126,11 @@ export function createClientResponse(response: ServerResponse): ClientResponse {
       if (response.headersSent) {
         failAfterStart(body.toString('utf8'));
         return;
+      }
+      // ClickHouse 18.16 names the code only in the body: the header clients look for is added from it.
+      if (upstream.headers['x-clickhouse-exception-code'] === undefined) {
+        const code = clickHouseErrorCode(upstream.headers, body);
+        if (code !== undefined) ownHeaders.set('x-clickhouse-exception-code', String(code));
       }
       start(upstream.statusCode, upstream.headers, false);
       response.end(body);

@@ -25,7 +25,7 @@ const SLOW_QUERY_MS = 700;
 const READONLY_USER = 'logs_readonly';
 const ACCESS_FIELDS = [
   'level', 'time', 'msg', 'reqId', 'user', 'client', 'statements', 'types', 'routes', 'fingerprints', 'cache', 'cacheReason',
-  'upstream', 'status', 'error', 'errorCode', 'durationMs', 'bytes', 'fastPath',
+  'upstream', 'status', 'error', 'errorCode', 'clickhouseErrorCode', 'durationMs', 'bytes', 'fastPath',
 ];
 
 type Line = Record<string, unknown>;
@@ -142,7 +142,8 @@ describe('observability: structured request logs', function () {
     expect(lineOf('password')).to.deep.include({ user: 'unauthenticated', statements: 0, types: [], upstream: [], status: 401, error: 'AUTHENTICATION_FAILED', errorCode: 516 });
     const failed = lineOf('clickhouse-error');
     // ClickHouse's own error passes through: chgate adds no error name of its own.
-    expect(failed).to.deep.include({ types: ['select'], status: 404, error: null });
+    // 60: UNKNOWN_TABLE, as ClickHouse answered it.
+    expect(failed).to.deep.include({ types: ['select'], status: 404, error: null, clickhouseErrorCode: 60 });
     replicaOrWriter(failed);
     const multi = lineOf('multi');
     expect(multi).to.deep.include({ statements: 2, types: ['select', 'select'], routes: ['read', 'read'], cache: 'bypass', cacheReason: 'multi-statement', status: 200 });

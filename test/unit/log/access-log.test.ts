@@ -59,6 +59,7 @@ describe('access log', () => {
         status: 200,
         error: null,
         errorCode: null,
+        clickhouseErrorCode: null,
         durationMs: 12.346,
         bytes: 321,
         fastPath: false,
