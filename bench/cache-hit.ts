@@ -31,6 +31,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { parse, stringify } from 'yaml';
+import { cacheRequestsTotal } from './lib/chgate-metrics.js';
 import { mergeSample, percentile, printTable, ratio, type Sample } from './lib/report.js';
 import { createBenchStackOwner } from './lib/stack.js';
 import { hasWrk, pinProcess, runWrk } from './lib/wrk.js';
@@ -138,15 +139,6 @@ async function runFor(target: Target, pool: Pool, concurrency: number, durationM
 
 
 /** Sum of chgate_cache_requests_total for one result (hit, bypass, ...). */
-async function cacheRequestsTotal(baseUrl: string, result: string): Promise<number> {
-  const text = await (await fetch(new URL('/metrics', baseUrl))).text();
-  let total = 0;
-  for (const match of text.matchAll(/^chgate_cache_requests_total\{([^}]*)\} (\d+)/gm)) {
-    if (match[1]?.includes(`result="${result}"`)) total += Number(match[2]);
-  }
-  return total;
-}
-
 /**
  * The same cells with wrk pinned to core 1 and chgate to core 0: chgate's requests/s on one core. wrk does not read
  * bodies, so each slice checks chgate's own count of hits (or bypasses) against wrk's count of responses.

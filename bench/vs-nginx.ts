@@ -28,6 +28,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
+import { cacheRequestsTotal } from './lib/chgate-metrics.js';
 import { Pool, request } from 'undici';
 import { parse, stringify } from 'yaml';
 import {
@@ -371,14 +372,7 @@ async function checkAnswers(stack: Stack, workload: WrkWorkload): Promise<number
 }
 
 /** Sum of chgate_cache_requests_total{result=...}: wrk does not read bodies, chgate's own count shows what it served. */
-async function chgateCount(stack: Stack, result: string): Promise<number> {
-  const text = await (await fetch(new URL('/metrics', stack.targets.get('chgate')!.base))).text();
-  let total = 0;
-  for (const match of text.matchAll(/^chgate_cache_requests_total\{([^}]*)\} (\d+)/gm)) {
-    if (match[1]?.includes(`result="${result}"`)) total += Number(match[2]);
-  }
-  return total;
-}
+const chgateCount = (stack: Stack, result: string): Promise<number> => cacheRequestsTotal(stack.targets.get('chgate')!.base, result);
 
 interface SliceResult {
   wrk: WrkResult;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Server, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createAdminHandler, sendError } from './admin/create-admin-handler.js';
+import { createAdminHandler } from './admin/create-admin-handler.js';
 import { createPeerCheck } from './auth/allowed-peers.js';
 import { ChgateError } from './errors/error-catalogue.js';
 import { createAuthenticator, type Authenticator } from './auth/create-authenticator.js';
@@ -10,6 +10,7 @@ import { openQueryCache, type CacheHooks } from './cache/create-query-cache.js';
 import { createChangeTracking, type ChangeTrackingHooks } from './cache/external-changes-setup.js';
 import type { WriterTarget } from './cache/external-changes.js';
 import { readBounded } from './response/read-bounded.js';
+import { sendError } from './response/send-plain.js';
 import type { Config, ServerConfig, ServerTlsConfig } from './config/config.js';
 import { findRestartOnlyChanges } from './config/restart-only-changes.js';
 import { createRequestLimits } from './limits/create-request-limits.js';
@@ -213,11 +214,12 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
   for (const cluster of config.clusters.values()) clusters.set(cluster.name, createUpstreamCluster(cluster, upstreamHooks));
   metrics.observePools(() => poolSamples(clusters));
   // Learned dependencies and external changes (cache.learn_dependencies, cache.external_changes).
-  const schemaClassifier = createSqlClassifier();
+  // One SQL engine (and its statement cache) for the pipeline and for reading views' SELECTs.
+  const classifier = createSqlClassifier();
   const tracking = createChangeTracking(config.cache, {
     queryWriter: (sql) => queryEveryWriter(clusters, sql),
     writers: () => writerTargets(clusters, current),
-    classify: (sql) => schemaClassifier.classify(sql),
+    classify: (sql) => classifier.classify(sql),
     hooks: changeTrackingHooks(metrics, logger),
   });
   // Redis turns it to 1 once connected and synced.
@@ -250,7 +252,7 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
     observeRequest: combineRequestObservers(requestObservers, (error) => logger.error('request observer failed', { error: String(error) })),
     authenticator,
     cache,
-    classifier: createSqlClassifier(),
+    classifier,
     clusters,
     metrics,
     logger,

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthenticatedUser, Authenticator } from '../auth/create-authenticator.js';
 import { extractCredentials } from '../auth/extract-credentials.js';
-import { ChgateError, formatErrorBody, toChgateError } from '../errors/error-catalogue.js';
+import { ChgateError, toChgateError } from '../errors/error-catalogue.js';
+import { sendError, sendJson } from '../response/send-plain.js';
 import { describeDigestEntry, digestSortKeys, type DigestSortKey, type QueryDigest } from '../observability/query-digest.js';
 
 /** What the admin endpoints can do to the cache, without knowing how it works. */
@@ -65,19 +66,4 @@ function readDigestQuery(params: URLSearchParams): { sort: DigestSortKey; limit:
   const limit = Number(limitText);
   if (!/^\d+$/.test(limitText) || limit < 1 || limit > 10_000) throw new ChgateError('BAD_ARGUMENTS', 'limit must be a whole number from 1 to 10000');
   return { sort: sortText as DigestSortKey, limit };
-}
-
-/** A refusal in ClickHouse's format; `headers` adds to it (WWW-Authenticate). */
-export function sendError(response: ServerResponse, failure: ChgateError, headers: Record<string, string> = {}): void {
-  response.writeHead(failure.status, {
-    'content-type': 'text/plain; charset=UTF-8',
-    'x-clickhouse-exception-code': String(failure.code),
-    ...headers,
-  });
-  response.end(formatErrorBody(failure));
-}
-
-export function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'cache-control': 'no-store' });
-  response.end(`${JSON.stringify(body)}\n`);
 }

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { BlockList } from 'node:net';
+import type { BlockList } from 'node:net';
 import type { ProxyUserConfig } from '../config/config.js';
-import { parseCidr } from '../config/parse-cidr.js';
+import { networkList } from '../config/parse-cidr.js';
 import { ChgateError } from '../errors/error-catalogue.js';
 import { isAddressInList, resolveClientAddress } from './client-address.js';
 import type { ClientCredentials } from './extract-credentials.js';
@@ -52,8 +52,7 @@ export function storedPasswordOf(user: ProxyUserConfig): PasswordHash | undefine
 export function createAuthenticator(users: Iterable<ProxyUserConfig>, options: AuthenticatorOptions = {}): Authenticator {
   const prepared = new Map<string, PreparedUser>();
   for (const user of users) {
-    const allowed = new BlockList();
-    for (const network of user.networks) parseCidr(network, allowed);
+    const allowed = networkList(user.networks);
     prepared.set(user.name, {
       name: user.name,
       hash: storedPasswordOf(user),
@@ -63,8 +62,7 @@ export function createAuthenticator(users: Iterable<ProxyUserConfig>, options: A
   }
   let trusted: BlockList | undefined;
   if (options.trustedProxies && options.trustedProxies.length > 0) {
-    trusted = new BlockList();
-    for (const network of options.trustedProxies) parseCidr(network, trusted);
+    trusted = networkList(options.trustedProxies);
   }
 
   // Unknown users are checked against this (it never matches), so they cost what a default-scheme user costs and

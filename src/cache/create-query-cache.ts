@@ -337,15 +337,27 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
   const readsRecentlyWritten = (classifications: readonly StatementClassification[], database: string): boolean =>
     classifications.some((c) => recentWrites.shouldReadFromWriter(resolveTableNames(c.tablesRead, database), now()));
 
+  /** A read whose tables Redis can say something about. */
+  const readsNamedTables = (classification: StatementClassification): boolean =>
+    classification.route === 'read' && !classification.unknown && classification.tablesRead.length > 0;
+
+  /** Redis: whether another instance wrote a table `classification` reads within the lag window (unreachable: true). */
+  const sharedWritesReadBy =
+    shared &&
+    (async (classification: StatementClassification, database: string): Promise<boolean> => {
+      const state = await shared.read(resolveTableNames(classification.tablesRead, database));
+      return state ? state.recentlyWritten : true;
+    });
+
   /**
-   * Redis: a single read the cache bypasses still reads other instances' write times (one round trip), so it goes
-   * to the writer after their writes too (read-your-writes). Undefined: nothing to add to the local window.
+   * Redis: a single read the cache bypasses still reads other instances' write times (one round trip, unless the
+   * local window already says so), so it goes to the writer after their writes too (read-your-writes). Undefined:
+   * nothing to add to the local window.
    */
   const bypassReadsFromWriter = async (reason: BypassReason, classifications: readonly StatementClassification[], database: string): Promise<boolean | undefined> => {
     const only = classifications.length === 1 ? classifications[0] : undefined;
-    if (!shared || !only || only.route !== 'read' || only.unknown || only.tablesRead.length === 0 || reason === 'http-session') return undefined;
-    const state = await shared.read(resolveTableNames(only.tablesRead, database));
-    return state ? state.recentlyWritten || readsRecentlyWritten(classifications, database) : true;
+    if (!sharedWritesReadBy || !only || !readsNamedTables(only) || reason === 'http-session') return undefined;
+    return readsRecentlyWritten(classifications, database) || sharedWritesReadBy(only, database);
   };
 
   return {
@@ -365,7 +377,8 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
       const sharedState = shared ? await shared.read(first.tables) : undefined;
       if (shared && !sharedState) return bypass('store-unavailable', true);
       // A mutation another instance started: followed here too, so it ends even if that instance dies.
-      for (const table of sharedState?.mutating ?? []) if (!mutations.isMutating(table)) mutations.markMutationStarted([table]);
+      const foreign = sharedState?.mutating.filter((table) => !mutations.isMutating(table)) ?? [];
+      if (foreign.length > 0) mutations.markMutationStarted(foreign);
       const snapshot = sharedState?.snapshot ?? (await versions.versionsOf(first.tables));
       const decision = decideCaching({
         ...input,
@@ -439,13 +452,10 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
 
     readsFromWriter: (classification, database) => readsRecentlyWritten([classification], effectiveDatabase(database)),
 
-    ...(shared
+    ...(sharedWritesReadBy
       ? {
-          async sharedReadsFromWriter(classification: StatementClassification, database: string | undefined): Promise<boolean> {
-            if (classification.route !== 'read' || classification.unknown || classification.tablesRead.length === 0) return false;
-            const state = await shared.read(resolveTableNames(classification.tablesRead, effectiveDatabase(database)));
-            return state ? state.recentlyWritten : true;
-          },
+          sharedReadsFromWriter: async (classification: StatementClassification, database: string | undefined): Promise<boolean> =>
+            readsNamedTables(classification) && sharedWritesReadBy(classification, effectiveDatabase(database)),
         }
       : {}),
 

@@ -1,5 +1,6 @@
+import { sqlStringLiteral } from '../sql/names.js';
 import { databaseOfTable } from '../sql/resolve-table.js';
-import { unescapeTsv } from './mutation-tracker.js';
+import { parseTableRows } from './tsv-table-rows.js';
 
 /**
  * External change detection: changes chgate did not make (another client writing to ClickHouse directly, a
@@ -57,7 +58,6 @@ export interface WriterTarget {
 
 const systemDatabases = ['system', 'INFORMATION_SCHEMA', 'information_schema'];
 
-const quote = (text: string): string => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /** True when `table` (`db.t`) is watched under `rules`. */
 export function isWatched(table: string, rules: WatchRules): boolean {
@@ -72,7 +72,7 @@ export function isWatched(table: string, rules: WatchRules): boolean {
 export function externalChangeQueries(rules: WatchRules): Record<ExternalChangeSource, string> {
   const listed = [...new Set([...rules.databases, ...rules.tables.map(databaseOfTable)])].sort();
   const filter =
-    `database NOT IN (${systemDatabases.map(quote).join(', ')})` + (listed.length > 0 ? ` AND database IN (${listed.map(quote).join(', ')})` : '');
+    `database NOT IN (${systemDatabases.map(sqlStringLiteral).join(', ')})` + (listed.length > 0 ? ` AND database IN (${listed.map(sqlStringLiteral).join(', ')})` : '');
   return {
     parts:
       'SELECT database, table, count(), sum(cityHash64(name)), toUInt32(max(modification_time)) FROM system.parts ' +
@@ -82,18 +82,6 @@ export function externalChangeQueries(rules: WatchRules): Record<ExternalChangeS
       `WHERE ${filter} GROUP BY database, table FORMAT TabSeparated`,
     tables: `SELECT database, name, toUInt32(metadata_modification_time) FROM system.tables WHERE ${filter} FORMAT TabSeparated`,
   };
-}
-
-/** Rows of `database, table, values...` → `db.t` → the values (tab-joined: the table's signature). */
-export function parseSignatures(body: string): Map<string, string[]> {
-  const rows = new Map<string, string[]>();
-  for (const line of body.split('\n')) {
-    if (line === '') continue;
-    const [database, table, ...values] = line.split('\t');
-    if (database === undefined || table === undefined) continue;
-    rows.set(`${unescapeTsv(database)}.${unescapeTsv(table)}`, values);
-  }
-  return rows;
 }
 
 /** Tables that appeared, disappeared, or whose signature (the first `width` values) changed. */
@@ -145,7 +133,7 @@ export function createExternalChangeWatcher(options: ExternalChangeWatcherOption
     let next: WriterState;
     try {
       const [parts, mutations, tables] = await Promise.all([writer.query(queries.parts), writer.query(queries.mutations), writer.query(queries.tables)]);
-      next = { parts: watchedOnly(parseSignatures(parts)), mutations: watchedOnly(parseSignatures(mutations)), tables: watchedOnly(parseSignatures(tables)) };
+      next = { parts: watchedOnly(parseTableRows(parts)), mutations: watchedOnly(parseTableRows(mutations)), tables: watchedOnly(parseTableRows(tables)) };
     } catch (error) {
       onPoll(writer.name, 'error', error);
       return;

@@ -9,6 +9,8 @@
  * mutation may reach system.mutations a moment after the ALTER returns. Polls run only while something is tracked.
  * A failed poll keeps everything tracked (reads stay uncached: safe).
  */
+import { parseTableRows } from './tsv-table-rows.js';
+
 export interface MutationTracker {
   /** Resolved names. Marking again restarts the settle time. */
   markMutationStarted(tables: readonly string[]): void;
@@ -33,21 +35,9 @@ export interface MutationTrackerOptions {
   now?: () => number;
 }
 
-/** TabSeparated escapes: \t \n \\ and friends. */
-export function unescapeTsv(field: string): string {
-  const escapes: Record<string, string> = { t: '\t', n: '\n', r: '\r', '0': '\0', b: '\b', f: '\f', '\\': '\\', "'": "'" };
-  return field.replace(/\\(.)/g, (all, char: string) => escapes[char] ?? all);
-}
-
 /** `db.table` for each row of `SELECT database, table ... FORMAT TabSeparated`. */
 export function parseMutationRows(body: string): Set<string> {
-  const tables = new Set<string>();
-  for (const line of body.split('\n')) {
-    if (line === '') continue;
-    const [database, table] = line.split('\t');
-    if (database !== undefined && table !== undefined) tables.add(`${unescapeTsv(database)}.${unescapeTsv(table)}`);
-  }
-  return tables;
+  return new Set(parseTableRows(body).keys());
 }
 
 export function createMutationTracker(options: MutationTrackerOptions): MutationTracker {

@@ -72,9 +72,9 @@ for i = 5 + n + k, #ARGV do redis.call('HDEL', KEYS[1], 'm:' .. ARGV[i]) end
 return inc`;
 
 /**
- * After every (re)connection, and to refresh marks. ARGV: candidate incarnation, run_id, dirty ('1': this
- * instance may have lost a bump), mark ttl ms, then the tables it tracks as mutating. Rotates the incarnation
- * when Redis restarted since it was made, or when dirty. Reply: the incarnation.
+ * After every (re)connection. ARGV: candidate incarnation, run_id, dirty ('1': this instance may have lost a
+ * bump). Rotates the incarnation when Redis restarted since it was made, or when dirty. Reply: the incarnation.
+ * (Marks are refreshed with invalidateScript.)
  */
 export const syncScript = `${nowMs}
 local inc = redis.call('HGET', KEYS[1], '!inc')
@@ -83,8 +83,6 @@ if (not inc) or run ~= ARGV[2] or ARGV[3] == '1' then
   inc = ARGV[1]
   redis.call('HSET', KEYS[1], '!inc', inc, '!run', ARGV[2], 'w:*', now)
 end
-local ttl = tonumber(ARGV[4])
-for i = 5, #ARGV do redis.call('HSET', KEYS[1], 'm:' .. ARGV[i], now + ttl) end
 return inc`;
 
 export const scriptSha = (script: string): string => createHash('sha1').update(script).digest('hex');

@@ -127,10 +127,21 @@ export function createSharedState(options: SharedStateOptions): SharedState {
     incarnation = value;
   };
 
+  // Hashed once per script, not on every lookup.
+  const shas = new Map<string, string>();
+  const shaOf = (script: string): string => {
+    let sha = shas.get(script);
+    if (sha === undefined) {
+      sha = scriptSha(script);
+      shas.set(script, sha);
+    }
+    return sha;
+  };
+
   async function evalScript(script: string, keys: readonly string[], args: readonly string[]): Promise<unknown> {
     const tail = [String(keys.length), ...keys, ...args];
     try {
-      return await client.sendCommand(['EVALSHA', scriptSha(script), ...tail]);
+      return await client.sendCommand(['EVALSHA', shaOf(script), ...tail]);
     } catch (error) {
       if (!String(error).includes('NOSCRIPT')) throw error;
       return client.sendCommand(['EVAL', script, ...tail]);
@@ -150,7 +161,7 @@ export function createSharedState(options: SharedStateOptions): SharedState {
     const wasDirty = dirty;
     try {
       const runId = runIdOf(await client.sendCommand(['INFO', 'server']));
-      const reply = await evalScript(syncScript, [stateKey], [newIncarnation(), runId, wasDirty ? '1' : '0', String(markTtlMs)]);
+      const reply = await evalScript(syncScript, [stateKey], [newIncarnation(), runId, wasDirty ? '1' : '0']);
       noteIncarnation(parseIncarnation(reply));
     } catch (error) {
       failures += 1;

@@ -1,6 +1,6 @@
 import { tokenize, type Token } from '../sql/lexer.js';
 import { identifierName, stringLiteralValue } from '../sql/names.js';
-import { resolveTableNames } from '../sql/resolve-table.js';
+import { resolveTableName, resolveTableNames } from '../sql/resolve-table.js';
 import type { StatementClassification } from '../sql/types.js';
 
 /**
@@ -160,7 +160,9 @@ export function buildSchemaGraph(rows: readonly SchemaTableRow[], classify: Clas
   const known = new Set<string>();
   for (const row of rows) {
     known.add(`${row.database}.${row.name}`);
-    tablesOf.set(row.database, [...(tablesOf.get(row.database) ?? []), row.name]);
+    let tables = tablesOf.get(row.database);
+    if (!tables) tablesOf.set(row.database, (tables = []));
+    tables.push(row.name);
   }
 
   for (const row of rows) {
@@ -267,8 +269,8 @@ export function dependentsClosure(tables: readonly string[], graphs: ReadonlyArr
 export function graphFromConfig(dependencies: Readonly<Record<string, readonly string[]>>): SchemaGraph {
   const edges = new Map<string, string[]>();
   for (const [table, dependents] of Object.entries(dependencies)) {
-    const [from] = resolveTableNames([table], 'default');
-    if (from !== undefined) edges.set(from, resolveTableNames([...(edges.get(from) ?? []), ...dependents], 'default'));
+    const from = resolveTableName(table, 'default');
+    edges.set(from, resolveTableNames([...(edges.get(from) ?? []), ...dependents], 'default'));
   }
   return { edges, opaque: [] };
 }

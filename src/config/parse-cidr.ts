@@ -17,3 +17,10 @@ export function parseCidr(network: string, list: BlockList): boolean {
   list.addSubnet(address, prefix, type);
   return true;
 }
+
+/** Every network of `networks` in one list (each validated at config load; one that is not an address is skipped). */
+export function networkList(networks: Iterable<string>): BlockList {
+  const list = new BlockList();
+  for (const network of networks) parseCidr(network, list);
+  return list;
+}

@@ -1,3 +1,4 @@
+import { sqlStringLiteral } from '../sql/names.js';
 import { readBounded } from '../response/read-bounded.js';
 import { backendUserHeaders } from '../upstream/backend-user-headers.js';
 import type { NodeChoice } from '../upstream/upstream-cluster.js';
@@ -41,17 +42,14 @@ export function judgeTable(row: TableDescription | undefined): TableDedup {
   return { deduplicates: true, zookeeperPath };
 }
 
-function quote(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
 
 /**
  * One statement for everything judgeTable needs, on every server version since 18.16. An unqualified table is
  * looked up in currentDatabase() of the same user the INSERT runs as, so both name the same table.
  */
 export function describeTableSql(target: InsertTarget): string {
-  const database = target.database === undefined ? 'currentDatabase()' : quote(target.database);
-  const table = quote(target.table);
+  const database = target.database === undefined ? 'currentDatabase()' : sqlStringLiteral(target.database);
+  const table = sqlStringLiteral(target.table);
   return [
     'SELECT engine, engine_full, length(dependencies_table) AS views,',
     `  (SELECT groupArray(zookeeper_path) FROM system.replicas WHERE database = ${database} AND table = ${table}) AS zookeeper_paths,`,

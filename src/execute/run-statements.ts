@@ -11,6 +11,7 @@ import type { PlannedStatement } from '../routing/plan-body.js';
 import type { DecodedRequest } from '../server/decode-request.js';
 import type { QueryHead } from '../server/read-query-head.js';
 import { applyRuleSettings } from '../rules/rule-settings.js';
+import { sqlStringLiteral } from '../sql/names.js';
 import { applySessionParams } from '../session/session-params.js';
 import { backendUserHeaders } from '../upstream/backend-user-headers.js';
 import { sendAsBackendUser } from '../upstream/backend-user.js';
@@ -308,7 +309,7 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
 
   function killQuery(choice: NodeChoice, queryId: string, reason: KillReason): void {
     metrics.killedQueries.inc({ reason });
-    const sql = `KILL QUERY WHERE query_id = '${queryId.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    const sql = `KILL QUERY WHERE query_id = ${sqlStringLiteral(queryId)}`;
     sendAsBackendUser(choice, sql, { urgent: true })
       .then((response) => response.body.resume())
       .catch((error: unknown) => deps.logger.warn('KILL QUERY failed', { node: choice.node.name, error: String(error) }));

@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
-import { maskSecrets } from './mask-secrets.js';
+import { createSecretMasker } from './mask-secrets.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -143,6 +143,8 @@ const errorText = (value: unknown): unknown => (value instanceof Error ? String(
 export function createLogger(level: LogLevel = 'info', destination: NodeJS.WritableStream | DestinationStream = openLogDestination()): RootLogger {
   // Shared by the loggers withSecrets derives, so setLevel applies to all of them.
   const state = { level };
+  // Shared by the derived loggers too: the forms of the secrets of the moment, worked out once per reload.
+  const mask = createSecretMasker();
   const enabled = (at: Exclude<LogLevel, 'silent'>): boolean => order[at] >= order[state.level];
   // ISO time, formatted once per millisecond: under load many lines share one.
   const clock = { ms: 0, text: '' };
@@ -162,7 +164,7 @@ export function createLogger(level: LogLevel = 'info', destination: NodeJS.Writa
         timestamp: isoTime,
         formatters: { level: (label) => ({ level: label }) },
         serializers: { error: errorText, err: errorText },
-        hooks: { streamWrite: (line) => maskSecrets(line, secrets()) },
+        hooks: { streamWrite: (line) => mask(line, secrets()) },
       },
       destination as DestinationStream,
     );
@@ -176,10 +178,11 @@ export function createLogger(level: LogLevel = 'info', destination: NodeJS.Writa
       if (!enabled(at)) return;
       // The shape of pino's lines above: level, time, the fields, msg.
       const fields = fieldsJson.length > 2 ? `,${fieldsJson.slice(1, -1)}` : '';
-      destination.write(`${maskSecrets(`{"level":"${at}"${isoTime()}${fields},"msg":${JSON.stringify(message)}}`, secrets())}\n`);
+      destination.write(`${mask(`{"level":"${at}"${isoTime()}${fields},"msg":${JSON.stringify(message)}}`, secrets())}\n`);
     },
     withSecrets: (more) => {
-      const both = (): readonly string[] => [...secrets(), ...more()];
+      // The root has none of its own: `more`'s array as it is (masking caches its work per array).
+      const both = secrets === none ? more : (): readonly string[] => [...secrets(), ...more()];
       return adapt(build(both), both);
     },
     setLevel: (next) => {

@@ -17,17 +17,38 @@ const mayHoldCredential = /password=|:\/\/|authorization|x-clickhouse-key/i;
 
 /** `text` with every credential it carries replaced by MASK. Empty secrets are ignored. */
 export function maskSecrets(text: string, secrets: readonly string[] = []): string {
+  return maskForms(text, formsOf(secrets));
+}
+
+/**
+ * maskSecrets for a logger: the same secrets array comes with every line until a reload, so the forms of each array
+ * are worked out once (kept per masker, weakly, so an array dropped by a reload goes with them).
+ */
+export function createSecretMasker(): (text: string, secrets: readonly string[]) => string {
+  const formsBySecrets = new WeakMap<readonly string[], readonly string[]>();
+  return (text, secrets) => {
+    let forms = formsBySecrets.get(secrets);
+    if (!forms) {
+      forms = formsOf(secrets);
+      formsBySecrets.set(secrets, forms);
+    }
+    return maskForms(text, forms);
+  };
+}
+
+function maskForms(text: string, forms: readonly string[]): string {
   let masked = mayHoldCredential.test(text)
     ? text.replace(passwordParameter, `$1${MASK}`).replace(urlUserInfo, `$1${MASK}$2`).replace(credentialHeader, `$1${MASK}`)
     : text;
-  for (const secret of secrets) {
-    if (secret === '') continue;
-    // As written, and as it appears inside a JSON string (quotes and backslashes escaped).
-    for (const form of secretForms(secret)) {
-      if (masked.includes(form)) masked = masked.split(form).join(MASK);
-    }
+  for (const form of forms) {
+    if (masked.includes(form)) masked = masked.split(form).join(MASK);
   }
   return masked;
+}
+
+// Each secret as written, and as it appears inside a JSON string (quotes and backslashes escaped) or a URL.
+function formsOf(secrets: readonly string[]): string[] {
+  return secrets.flatMap((secret) => (secret === '' ? [] : secretForms(secret)));
 }
 
 // Characters neither JSON nor encodeURIComponent escapes: a secret made of them only has one form.

@@ -1,5 +1,5 @@
 import type { LogFields, Logger } from '../log/create-logger.js';
-import type { RequestObserver, RequestRecord } from './request-record.js';
+import { isFailedRequest, shortenFingerprint, type RequestObserver, type RequestRecord } from './request-record.js';
 
 /** `log:` settings the access log reads at each request (a reload applies to the next one). */
 export interface AccessLogSettings {
@@ -14,8 +14,6 @@ export const MAX_FINGERPRINT_CHARS = 1024;
 /** Statements listed per line; `statements` always has the full count. */
 export const MAX_LISTED_STATEMENTS = 32;
 
-const shorten = (fingerprint: string): string =>
-  fingerprint.length > MAX_FINGERPRINT_CHARS ? `${fingerprint.slice(0, MAX_FINGERPRINT_CHARS)}…` : fingerprint;
 
 /** The fields of one request's line (README "Logs"), in a fixed order. */
 export function accessLogFields(record: RequestRecord, slow: boolean): LogFields {
@@ -26,7 +24,7 @@ export function accessLogFields(record: RequestRecord, slow: boolean): LogFields
   for (const statement of listed) {
     types.push(statement.type);
     routes.push(statement.route);
-    fingerprints.push(shorten(statement.fingerprint));
+    fingerprints.push(shortenFingerprint(statement.fingerprint, MAX_FINGERPRINT_CHARS));
   }
   const fields: LogFields = {
     reqId: record.requestId,
@@ -57,10 +55,10 @@ export function accessLogFields(record: RequestRecord, slow: boolean): LogFields
  */
 export function createAccessLog(logger: Logger, settings: () => AccessLogSettings): RequestObserver {
   // Plain JSON of plain fields (strings, numbers, arrays of strings): JSON.stringify writes what pino would.
-  const write = (level: 'info' | 'warn', message: string, fields: LogFields): void => {
-    if (logger.writeJson) logger.writeJson(level, message, JSON.stringify(fields));
-    else logger[level](message, fields);
-  };
+  const { writeJson } = logger;
+  const write = writeJson
+    ? (level: 'info' | 'warn', message: string, fields: LogFields): void => writeJson(level, message, JSON.stringify(fields))
+    : (level: 'info' | 'warn', message: string, fields: LogFields): void => logger[level](message, fields);
   return (record) => {
     const { requests, slowQueryMs } = settings();
     const slow = slowQueryMs > 0 && record.durationMs >= slowQueryMs;

@@ -12,7 +12,7 @@
  * it, 18.16 does not), which describes the last statement of a body: the other statements, and every execution
  * without the header, count in `rowsUnknown`. A cache hit reads no rows.
  */
-import type { RequestObserver, RequestRecord } from './request-record.js';
+import { isFailedRequest, shortenFingerprint, type RequestObserver, type RequestRecord } from './request-record.js';
 
 export interface QueryDigestOptions {
   /** Distinct fingerprints kept; the least recently seen goes when a new one would exceed it. */
@@ -82,7 +82,7 @@ export function createQueryDigest(options: QueryDigestOptions): QueryDigest {
   const entries = new Map<string, DigestEntry>();
 
   const entryFor = (fingerprint: string, statementType: string, at: number): DigestEntry => {
-    const key = fingerprint.length > maxChars ? `${fingerprint.slice(0, maxChars)}…` : fingerprint;
+    const key = shortenFingerprint(fingerprint, maxChars);
     const found = entries.get(key);
     if (found) {
       entries.delete(key);
@@ -127,7 +127,7 @@ export function createQueryDigest(options: QueryDigestOptions): QueryDigest {
     const share = 1 / statements.length;
     const durationMs = record.durationMs * share;
     const bytes = record.bytesSent * share;
-    const failed = record.error !== undefined || record.status >= 400;
+    const failed = isFailedRequest(record);
     // Rows are known only for the last statement, and only when ClickHouse sent a summary (never for a cache hit).
     const summary = record.cache === 'hit' ? undefined : readSummary(record.upstreamHeaders);
     for (let index = 0; index < statements.length; index++) {

@@ -42,6 +42,13 @@ export interface RecordedStatement {
 
 export type RequestObserver = (record: RequestRecord) => void;
 
+/** chgate refused or failed it, or ClickHouse answered with an error status. */
+export const isFailedRequest = (record: RequestRecord): boolean => record.error !== undefined || record.status >= 400;
+
+/** A fingerprint cut to `maxChars` (ending with `…` when cut): one huge IN list cannot bloat a line or a table. */
+export const shortenFingerprint = (fingerprint: string, maxChars: number): string =>
+  fingerprint.length > maxChars ? `${fingerprint.slice(0, maxChars)}…` : fingerprint;
+
 /** Calls each observer; one that throws does not keep the others from seeing the record. */
 export function combineRequestObservers(observers: readonly RequestObserver[], onError: (error: unknown) => void): RequestObserver | undefined {
   if (observers.length === 0) return undefined;

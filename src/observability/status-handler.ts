@@ -5,7 +5,8 @@
  * X-Forwarded-For plays no part in the network check.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { authenticateAdmin, sendError, sendJson } from '../admin/create-admin-handler.js';
+import { authenticateAdmin } from '../admin/create-admin-handler.js';
+import { sendError, sendJson } from '../response/send-plain.js';
 import type { PeerCheck } from '../auth/allowed-peers.js';
 import type { Authenticator } from '../auth/create-authenticator.js';
 import { ChgateError, toChgateError } from '../errors/error-catalogue.js';
@@ -31,7 +32,7 @@ export function createStatusHandler(deps: StatusHandlerDependencies): (request: 
       if (!deps.isAllowedPeer(request.socket.remoteAddress ?? '')) {
         if (request.headers.authorization === undefined && request.headers['x-clickhouse-user'] === undefined) {
           deps.onRefused?.();
-          sendError(response, new ChgateError('AUTHENTICATION_FAILED', 'the status page needs an admin user from outside status.allowed_networks'), challenge);
+          sendError(response, new ChgateError('AUTHENTICATION_FAILED', 'the status page needs an admin user from outside status.allowed_networks'), { headers: challenge });
           return;
         }
         try {
@@ -50,7 +51,7 @@ export function createStatusHandler(deps: StatusHandlerDependencies): (request: 
       response.end(renderStatusPage(snapshot));
     } catch (error) {
       const failure = toChgateError(error);
-      sendError(response, failure, failure.status === 401 ? challenge : {});
+      sendError(response, failure, failure.status === 401 ? { headers: challenge } : {});
     }
   };
 }

@@ -3,7 +3,7 @@
  * secret: the statement's fingerprint (literals replaced by `?`) and the error's name and code, never SQL text,
  * an error message or a credential.
  */
-import type { RequestObserver, RequestRecord } from './request-record.js';
+import { isFailedRequest, shortenFingerprint, type RequestObserver, type RequestRecord } from './request-record.js';
 
 export interface RecentError {
   at: string;
@@ -35,7 +35,7 @@ export function createRecentErrors(options: { capacity?: number; now?: () => num
   let next = 0;
   return {
     observe(record: RequestRecord) {
-      if (record.error === undefined && record.status < 400) return;
+      if (!isFailedRequest(record)) return;
       const fingerprint = record.statements[0]?.fingerprint ?? '';
       ring[next] = {
         at: new Date(now()).toISOString(),
@@ -45,7 +45,7 @@ export function createRecentErrors(options: { capacity?: number; now?: () => num
         status: record.status,
         ...(record.error ? { error: { name: record.error.name, code: record.error.code } } : {}),
         ...(record.clickhouseErrorCode !== undefined ? { clickhouseCode: record.clickhouseErrorCode } : {}),
-        fingerprint: fingerprint.length > FINGERPRINT_CHARS ? `${fingerprint.slice(0, FINGERPRINT_CHARS)}…` : fingerprint,
+        fingerprint: shortenFingerprint(fingerprint, FINGERPRINT_CHARS),
         statements: record.statements.length,
         nodes: [...record.upstreamNodes],
       };

@@ -3,7 +3,7 @@
  * fed by the request observer (O(1) per request: the bucket of the current second, cleared when its second comes
  * round again), summed only when the page asks.
  */
-import type { RequestObserver } from './request-record.js';
+import { isFailedRequest, type RequestObserver } from './request-record.js';
 
 export const TRAFFIC_WINDOW_SECONDS = 60;
 
@@ -62,7 +62,7 @@ export function createTrafficWindow(options: { now?: () => number } = {}): Traff
       const bucket = bucketOf(Math.floor(now() / 1000));
       bucket.requests += 1;
       bucket.totalMs += record.durationMs;
-      if (record.error !== undefined || record.status >= 400) bucket.errors += 1;
+      if (isFailedRequest(record)) bucket.errors += 1;
       if (record.cache === 'hit') bucket.hits += 1;
       else if (record.cache === 'miss') bucket.misses += 1;
       else if (record.cache === 'bypass') bucket.bypasses += 1;

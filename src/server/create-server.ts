@@ -5,6 +5,7 @@ import type { ServerConfig } from '../config/config.js';
 import { ChgateError, formatErrorBody } from '../errors/error-catalogue.js';
 import type { Logger } from '../log/create-logger.js';
 import type { Metrics } from '../metrics/create-metrics.js';
+import { sendError } from '../response/send-plain.js';
 
 export type QueryHandler = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void>;
 
@@ -118,33 +119,33 @@ function handleRequest(deps: HttpServerDependencies, limits: ServerLimits, parse
     response.end('Ok.\n');
     return;
   }
-  const handler =
-    route === '/'
-      ? deps.handleQuery
-      : route.startsWith('/admin/')
-        ? deps.handleAdmin
-        : route === '/metrics' && request.method === 'GET'
-          ? deps.handleMetrics
-          : route === '/status' || route === '/status.json'
-            ? deps.handleStatus
-            : undefined;
+  const handler = handlerFor(deps, route, request.method);
   if (handler) {
     handler(request, response, url).catch((error: unknown) => {
       deps.logger.error('unhandled request failure', { error: String(error) });
-      if (!response.headersSent) sendPlainError(response, new ChgateError('INTERNAL_ERROR', 'internal error'));
+      if (!response.headersSent) sendError(response, new ChgateError('INTERNAL_ERROR', 'internal error'));
       else response.destroy();
     });
     return;
   }
   request.resume();
-  sendPlainError(response, new ChgateError('NOT_FOUND', `there is no handler for ${route}: use / for queries, /ping, /metrics`));
+  sendError(response, new ChgateError('NOT_FOUND', `there is no handler for ${route}: use / for queries, /ping, /metrics`));
+}
+
+/** The handler of a path on this listener; undefined: there is none (404). */
+function handlerFor(deps: HttpServerDependencies, route: string, method: string | undefined): QueryHandler | undefined {
+  if (route === '/') return deps.handleQuery;
+  if (route.startsWith('/admin/')) return deps.handleAdmin;
+  if (route === '/metrics' && method === 'GET') return deps.handleMetrics;
+  if (route === '/status' || route === '/status.json') return deps.handleStatus;
+  return undefined;
 }
 
 /** Refused before the body was looked at: the connection closes, so an unread body cannot be taken for a request. */
 function refuse(request: IncomingMessage, response: ServerResponse, error: ChgateError, status = error.status): void {
   response.shouldKeepAlive = false;
   request.resume();
-  sendPlainError(response, error, status);
+  sendError(response, error, { status });
 }
 
 /** Bytes that are not HTTP, headers too large or too slow: answered in ClickHouse's format, then the connection closes. */
@@ -170,10 +171,3 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   setTimeout(() => socket.destroy(), 1_000).unref();
 }
 
-function sendPlainError(response: ServerResponse, error: ChgateError, status = error.status): void {
-  response.writeHead(status, {
-    'content-type': 'text/plain; charset=UTF-8',
-    'x-clickhouse-exception-code': String(error.code),
-  });
-  response.end(formatErrorBody(error));
-}

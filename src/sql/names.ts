@@ -82,3 +82,8 @@ export function expectQualifiedName(cursor: TokenCursor): QualifiedName {
   if (name === undefined) cursor.fail('expected a name');
   return name;
 }
+
+/** `text` as a ClickHouse string literal (backslashes and quotes escaped): for the statements chgate writes itself. */
+export function sqlStringLiteral(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}

@@ -4,10 +4,10 @@ import {
   createExternalChangeWatcher,
   externalChangeQueries,
   isWatched,
-  parseSignatures,
   type ExternalChange,
   type WatchRules,
 } from '../../../src/cache/external-changes.js';
+import { parseTableRows as parseSignatures } from '../../../src/cache/tsv-table-rows.js';
 
 const everything: WatchRules = { databases: [], tables: [], exclude: [] };
 
