@@ -8,8 +8,10 @@
  *
  * Stores: one chgate per cache store (`--store memory,sqlite,redis`, all three by default) on the same cluster, all
  * pinned to the same core, measured in the same interleaved slices, so the hit rates of the stores compare in one
- * run. The redis store gets a redis-server of its own (no persistence) started by the bench; each of its lookups
- * reads the shared versions from Redis (one round trip) and it has no fast path.
+ * run. Every chgate writes the access log (a JSON line per request, the default); one more runs the first store with
+ * log.requests: false (`--access-log on` leaves it out), so what the log costs a hit shows in the same run. The
+ * redis store gets a redis-server of its own (no persistence) started by the bench; each of its lookups reads the
+ * shared versions from Redis (one round trip) and it has no fast path.
  *
  * Then a memory check (on the first store's chgate): `--keys` distinct cacheable ~1 KB results through chgate (every one a miss that gets
  * stored), chgate's RSS sampled throughout and compared with `cache.max_memory_bytes`; the oldest keys must have
@@ -53,6 +55,7 @@ const { values: args } = parseArgs({
     keys: { type: 'string', default: '100000' },
     'memory-limit-mb': { type: 'string', default: '32' },
     store: { type: 'string', default: STORES.join(',') },
+    'access-log': { type: 'string', default: 'both' },
     'base-port': { type: 'string', default: '19700' },
     'chgate-port': { type: 'string', default: '19790' },
     'chgate-heap-mb': { type: 'string' },
@@ -348,6 +351,7 @@ async function main(): Promise<void> {
     console.log('         [--warmup 1] [--slices 6] [--keys 100000] [--memory-limit-mb 32] [--store memory,sqlite,redis] [--chgate-heap-mb N]');
     console.log('         [--base-port 19700] [--chgate-port 19790]   the cluster\'s ports, the first chgate\'s (one per store, then redis on +9)');
     console.log('         [--load auto|wrk|undici]   auto: wrk (pinned, chgate on its own core) when installed and the bench starts chgate');
+    console.log('         [--access-log both|on]   both (default): also the first store with log.requests: false, as its own hit row');
     return;
   }
   const concurrencies = args.concurrency.split(',').map(Number);
@@ -370,7 +374,7 @@ async function main(): Promise<void> {
     let baseUrl = args.url;
     let pid: number | undefined;
     /** One chgate per store; the first one also answers the no_cache requests and the memory check. */
-    const chgates: Array<{ store: StoreKind; url: string; pid: number | undefined }> = [];
+    const chgates: Array<{ store: StoreKind; url: string; pid: number | undefined; label?: string }> = [];
     if (baseUrl !== undefined) chgates.push({ store: stores[0]!, url: baseUrl, pid: undefined });
     if (baseUrl === undefined) {
       // A small V8 heap limit shows whether the live set stays bounded (chgate dies of OOM if not), where RSS alone
@@ -406,6 +410,17 @@ async function main(): Promise<void> {
       for (const [i, store] of others.entries()) {
         const extra = await stack.startChgate(chgatePort + 1 + i, withStore(store, redisUrl), `${store} store`);
         chgates.push({ store, url: extra.chgateUrl, pid: extra.chgate.pid });
+      }
+      if (args['access-log'] === 'both') {
+        // The access log (on by default: a JSON line per request) is a large share of a hit's CPU; the same first
+        // store with log.requests: false shows what it costs, in the same run.
+        const quiet = (yaml: string, baseDir: string): string => {
+          const document = parse(withStore(first, redisUrl)(yaml, baseDir)) as Record<string, unknown>;
+          document.log = { ...(document.log as Record<string, unknown> | undefined), requests: false };
+          return stringify(document);
+        };
+        const twin = await stack.startChgate(chgatePort + others.length + 1, quiet, `${first} store, log.requests: false`);
+        chgates.push({ store: first, url: twin.chgateUrl, pid: twin.chgate.pid, label: `${first}, no access log` });
       }
       baseUrl = started.chgateUrl;
       pid = started.chgate.pid;
@@ -448,7 +463,7 @@ async function main(): Promise<void> {
     );
     console.log(`${durationMs / 1000} s per cell in ${slices} interleaved slices, after a ${warmupMs / 1000} s warm-up; every response checked (bytes, X-Cache)\n`);
     const targets: Target[] = [
-      ...chgates.map((chgate): Target => ({ name: `hit (${chgate.store})`, url: chgate.url, pid: chgate.pid, path: '/', expectedCache: 'HIT' })),
+      ...chgates.map((chgate): Target => ({ name: `hit (${chgate.label ?? chgate.store})`, url: chgate.url, pid: chgate.pid, path: '/', expectedCache: 'HIT' })),
       { name: 'no_cache', url: baseUrl, pid, path: '/?no_cache=1', expectedCache: 'BYPASS' },
     ];
     const rows: Row[] = [];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AuthenticatedUser, Authenticator } from './auth/create-authenticator.js';
+import type { Authenticator } from './auth/create-authenticator.js';
 import { extractCredentials } from './auth/extract-credentials.js';
 import type { FastHitTemplate, QueryCache } from './cache/create-query-cache.js';
 import { ChgateError } from './errors/error-catalogue.js';
@@ -87,12 +87,16 @@ export function createHitFastPath(deps: HitFastPathDependencies): HitFastPath {
           return { served: false, signature: undefined, body: undefined, readError: error as ChgateError };
         }
       }
-      let user: AuthenticatedUser;
-      try {
-        user = await authenticator.authenticate(extractCredentials(request.headers, url.searchParams), request.socket.remoteAddress ?? '', request.headers['x-forwarded-for']);
-      } catch (error) {
-        // The full pipeline answers with this error: checking the password again there would cost a second scrypt.
-        return { served: false, signature: undefined, body, readError: error as ChgateError };
+      const credentials = extractCredentials(request.headers, url.searchParams);
+      const remoteAddress = request.socket.remoteAddress ?? '';
+      let user = authenticator.authenticateKnown(credentials, remoteAddress, request.headers['x-forwarded-for']);
+      if (!user) {
+        try {
+          user = await authenticator.authenticate(credentials, remoteAddress, request.headers['x-forwarded-for']);
+        } catch (error) {
+          // The full pipeline answers with this error: checking the password again there would cost a second scrypt.
+          return { served: false, signature: undefined, body, readError: error as ChgateError };
+        }
       }
       const signature = requestSignature(user.name, request, url, body);
       const read = remembered.get(signature);

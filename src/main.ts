@@ -233,7 +233,10 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
   await tracking.start(cache);
   // Swapped by reload(); a request authenticates against the users of the moment it arrived.
   let users = createAuthenticator(config.users.values(), { trustedProxies: config.server.trustedProxies });
-  const authenticator: Authenticator = { authenticate: (credentials, remoteAddress, forwardedFor) => users.authenticate(credentials, remoteAddress, forwardedFor) };
+  const authenticator: Authenticator = {
+    authenticate: (credentials, remoteAddress, forwardedFor) => users.authenticate(credentials, remoteAddress, forwardedFor),
+    authenticateKnown: (credentials, remoteAddress, forwardedFor) => users.authenticateKnown(credentials, remoteAddress, forwardedFor),
+  };
   // Each finished request is shown to these (access log, query digest, status page).
   const requestObservers: RequestObserver[] = [];
   // The query digest and the status page's last minute and recent errors (README "Status page, query digest").

@@ -11,6 +11,8 @@ export type PasswordHash =
   | { scheme: 'sha256'; salt: Buffer; hash: Buffer }
   | { scheme: 'sha256-unsalted'; hash: Buffer };
 
+export type FastPasswordHash = Exclude<PasswordHash, { scheme: 'scrypt' }>;
+
 /** chgate hash-password's defaults: about 60 ms and 16 MiB per verification on a 2020s core. */
 export interface ScryptParameters {
   n: number;
@@ -65,24 +67,21 @@ export async function hashPassword(password: string, scheme: 'scrypt' | 'sha256'
 
 /** Compares in constant time (for hashes of equal length, which the schemes guarantee). */
 export async function verifyPassword(stored: PasswordHash, password: string): Promise<boolean> {
-  let computed: Buffer;
-  switch (stored.scheme) {
-    case 'scrypt':
-      // Off the event loop (libuv's thread pool): a flood of wrong passwords must not stall other requests.
-      computed = await scryptAsync(password, stored.salt, stored.hash.length, stored.n, stored.r, stored.p);
-      break;
-    case 'sha256':
-      computed = sha256(stored.salt, password);
-      break;
-    case 'sha256-unsalted':
-      computed = sha256(Buffer.alloc(0), password);
-      break;
-  }
-  return computed.length === stored.hash.length && timingSafeEqual(computed, stored.hash);
+  if (stored.scheme !== 'scrypt') return verifyFastPassword(stored, password);
+  // Off the event loop (libuv's thread pool): a flood of wrong passwords must not stall other requests.
+  const computed = await scryptAsync(password, stored.salt, stored.hash.length, stored.n, stored.r, stored.p);
+  return matchesStored(computed, stored);
 }
 
+/** verifyPassword for the schemes cheap enough to check on the event loop (isFastScheme), synchronously. */
+export function verifyFastPassword(stored: FastPasswordHash, password: string): boolean {
+  return matchesStored(sha256(stored.scheme === 'sha256' ? stored.salt : Buffer.alloc(0), password), stored);
+}
+
+const matchesStored = (computed: Buffer, stored: PasswordHash): boolean => computed.length === stored.hash.length && timingSafeEqual(computed, stored.hash);
+
 /** True when checking this hash is cheap enough for every request (no cache needed). */
-export function isFastScheme(stored: PasswordHash): boolean {
+export function isFastScheme(stored: PasswordHash): stored is FastPasswordHash {
   return stored.scheme !== 'scrypt';
 }
 

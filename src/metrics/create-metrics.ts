@@ -1,13 +1,15 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { createDeferredCounts, type DeferredCounts } from './deferred-counts.js';
+import { createLeanHistogram, type LeanHistogram } from './lean-histogram.js';
 
 /** Every instrument chgate exports, created once at start and passed to the modules that record them. */
 export interface Metrics {
   registry: Registry;
   requests: Counter<'user' | 'status' | 'route'>;
-  requestDuration: Histogram<'status'>;
+  /** Observed on every request, cache hits included: a lean histogram (same exposition). */
+  requestDuration: LeanHistogram<'status'>;
   upstreamDuration: Histogram<'node'>;
-  cacheHitDuration: Histogram<'path'>;
+  cacheHitDuration: LeanHistogram<'path'>;
   sqlParseDuration: Histogram;
   statements: Counter<'route' | 'target' | 'type'>;
   upstreamRequests: Counter<'node' | 'status'>;
@@ -101,9 +103,9 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
     registry,
     deferred,
     requests: new Counter({ name: 'chgate_requests_total', help: 'Client requests by proxy user, HTTP status and route of the whole body (read, write, mixed: reads and writes, session: only SET/USE, unknown: not classified, or refused before).', labelNames: ['user', 'status', 'route'], registers, collect: flushDeferred }),
-    requestDuration: new Histogram({ name: 'chgate_request_duration_seconds', help: 'Whole request time, from the request line to the last byte sent.', labelNames: ['status'], buckets: durationBuckets, registers }),
+    requestDuration: createLeanHistogram({ name: 'chgate_request_duration_seconds', help: 'Whole request time, from the request line to the last byte sent.', labelNames: ['status'], buckets: durationBuckets, registers }),
     upstreamDuration: new Histogram({ name: 'chgate_upstream_duration_seconds', help: 'Time from sending a statement to a ClickHouse node to its response headers (ClickHouse answers headers once the query runs; the body streams after), by node.', labelNames: ['node'], buckets: durationBuckets, registers }),
-    cacheHitDuration: new Histogram({ name: 'chgate_cache_hit_duration_seconds', help: 'Whole time of requests answered from the cache, by path (fast: the hit fast path, full: decoded and classified first).', labelNames: ['path'], buckets: durationBuckets, registers }),
+    cacheHitDuration: createLeanHistogram({ name: 'chgate_cache_hit_duration_seconds', help: 'Whole time of requests answered from the cache, by path (fast: the hit fast path, full: decoded and classified first).', labelNames: ['path'], buckets: durationBuckets, registers }),
     sqlParseDuration: new Histogram({ name: 'chgate_sql_parse_duration_seconds', help: 'Time to split, classify and route the statements of one request.', buckets: durationBuckets, registers }),
     statements: new Counter({ name: 'chgate_statements_total', help: 'Statements by classified route, where they went, and statement type.', labelNames: ['route', 'target', 'type'], registers, collect: flushDeferred }),
     upstreamRequests: new Counter({ name: 'chgate_upstream_requests_total', help: 'Requests sent to ClickHouse nodes, by node and HTTP status.', labelNames: ['node', 'status'], registers }),

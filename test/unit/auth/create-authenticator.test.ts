@@ -120,6 +120,34 @@ describe('createAuthenticator', () => {
     expect((await createAuthenticator(users).authenticate(credentials('default', ''), '127.0.0.1', '10.0.0.1')).name).to.equal('default');
     await refusal(createAuthenticator(users).authenticate(credentials('default', ''), '10.0.0.1', '127.0.0.1'));
   });
+
+  it('authenticateKnown answers as authenticate does when no slow hash is needed, and nothing otherwise', async () => {
+    const authenticator = createAuthenticator(users, { trustedProxies: ['127.0.0.1'] });
+    const cases: [string, string, string, string?][] = [
+      ['default', '', '127.0.0.1'],
+      ['default', '', '10.0.0.1'],
+      ['default', 'x', '127.0.0.1'],
+      ['app', 'secret', '10.1.1.1'],
+      ['app', 'wrong', '10.1.1.1'],
+      ['app', 'secret', '127.0.0.1', '10.9.9.9'],
+      ['app', 'secret', '127.0.0.1', '192.168.0.1'],
+      ['salted', 'pepper', '127.0.0.1'],
+      ['salted', 'pepper', '10.0.0.1'],
+      ['salted', 'salt', '127.0.0.1'],
+      ['nobody', '', '127.0.0.1'],
+    ];
+    for (const [user, password, address, forwardedFor] of cases) {
+      const known = authenticator.authenticateKnown(credentials(user, password), address, forwardedFor);
+      const full = await authenticator.authenticate(credentials(user, password), address, forwardedFor).catch(() => undefined);
+      expect(known, `${user}/${password} from ${address}`).to.deep.equal(full);
+    }
+    // scrypt: unknown until the correct password has been checked once, then known; a wrong one never is.
+    expect(authenticator.authenticateKnown(credentials('scrypted', 's3cret'), '127.0.0.1')).to.equal(undefined);
+    await authenticator.authenticate(credentials('scrypted', 's3cret'), '127.0.0.1');
+    expect(authenticator.authenticateKnown(credentials('scrypted', 's3cret'), '127.0.0.1')?.name).to.equal('scrypted');
+    expect(authenticator.authenticateKnown(credentials('scrypted', 's3cret'), '10.0.0.1')).to.equal(undefined);
+    expect(authenticator.authenticateKnown(credentials('scrypted', 'guess'), '127.0.0.1')).to.equal(undefined);
+  });
 });
 
 describe('createAuthenticator: slow checks at once', () => {

@@ -126,6 +126,32 @@ describe('access log', () => {
       expect(lines().map((line) => line.msg)).to.deep.equal(['slow query', 'request']);
     });
 
+    it('each line has exactly the keys, order and values of accessLogFields, fast-path lines too', () => {
+      const { logger, lines } = capture();
+      const observe = createAccessLog(logger, () => on);
+      const many = Array.from({ length: 40 }, (_, i) => ({ type: 'SELECT', route: 'read', fingerprint: `SELECT "q\\${i}" ü` }));
+      const remembered = [{ type: 'SELECT', route: 'read', fingerprint: 'SELECT a FROM t WHERE s = ?' }];
+      const records: RequestRecord[] = [
+        record,
+        { ...record, requestId: 'id "quoted"\n', user: 'ü\\', statements: many, upstreamNodes: many.map(() => 'r') },
+        { ...record, statements: [], cache: 'off', cacheReason: undefined, upstreamNodes: [], status: 403, error: { name: 'ACCESS_DENIED', code: 497 }, clickhouseErrorCode: 60 },
+        { ...record, durationMs: Number.NaN, bytesSent: 0 },
+        { ...record, statements: remembered, cache: 'hit', cacheReason: undefined, upstreamNodes: [], fastPath: true, requestId: 'hit-1' },
+        { ...record, statements: remembered, cache: 'hit', cacheReason: undefined, upstreamNodes: [], fastPath: true, requestId: 'hit-2', durationMs: 0.0004 },
+        { ...record, requestId: 'slow', durationMs: 5000 },
+      ];
+      for (const each of records) observe(each);
+      const written = lines();
+      expect(written).to.have.length(records.length);
+      records.forEach((each, i) => {
+        const { level, time, msg, ...fields } = written[i] ?? {};
+        const expected = JSON.parse(JSON.stringify(accessLogFields(each, each.durationMs >= 1000))) as Record<string, unknown>;
+        expect([level, msg, typeof time]).to.deep.equal(each.durationMs >= 1000 ? ['warn', 'slow query', 'string'] : ['info', 'request', 'string']);
+        expect(Object.keys(fields)).to.deep.equal(Object.keys(expected));
+        expect(fields).to.deep.equal(expected);
+      });
+    });
+
     it('masks backend passwords and URL credentials anywhere in the line', () => {
       const { logger, lines } = capture();
       const masked = withMaskedSecrets(logger, () => ['writer-secret']);
@@ -152,8 +178,8 @@ describe('access log', () => {
       const { logger, lines } = capture();
       const fields = { reqId: 'q"1', user: 'ü\\n', types: ['SELECT'], upstream: [], cacheReason: null, durationMs: 0.5, fastPath: true };
       logger.info('request', fields);
-      logger.writeJson('info', 'request', JSON.stringify(fields));
-      logger.writeJson('warn', 'no fields', '{}');
+      logger.writeJson('info', 'request', JSON.stringify(fields).slice(1, -1));
+      logger.writeJson('warn', 'no fields', '');
       const [viaPino, viaJson, bare] = lines();
       expect(Object.keys(viaJson ?? {})).to.deep.equal(Object.keys(viaPino ?? {}));
       expect({ ...viaJson, time: 0 }).to.deep.equal({ ...viaPino, time: 0 });

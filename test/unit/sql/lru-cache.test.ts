@@ -34,4 +34,21 @@ describe('LruCache', () => {
     off.set('a', 1);
     expect(off.get('a')).to.equal(undefined);
   });
+
+  it('keeps entries that are used while older ones go, whichever quarter they were in', () => {
+    const cache = new LruCache<number, number>(100);
+    for (let i = 0; i < 100; i++) cache.set(i, i);
+    // 0 and 99 are used between every insertion; 1..98 and the new ones are not.
+    for (let i = 100; i < 1000; i++) {
+      expect(cache.get(0)).to.equal(0);
+      expect(cache.get(99)).to.equal(99);
+      cache.set(i, i);
+    }
+    expect(cache.get(0)).to.equal(0);
+    expect(cache.get(99)).to.equal(99);
+    expect(cache.get(1)).to.equal(undefined);
+    expect(cache.get(901)).to.equal(undefined);
+    expect(cache.get(999)).to.equal(999);
+    expect(cache.size).to.equal(100);
+  });
 });
