@@ -260,6 +260,9 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
     metrics,
     logger,
     maxQueryHeadBytes: config.server.maxQueryHeadBytes,
+    get responseCompression() {
+      return current.server.responseCompression;
+    },
     get maxQueryDepth() {
       return current.server.maxQueryDepth;
     },

@@ -4,12 +4,13 @@ import type { Authenticator, AuthenticatedUser } from './auth/create-authenticat
 import { checkRights } from './auth/check-rights.js';
 import type { CacheFill, CacheLookup, QueryCache } from './cache/create-query-cache.js';
 import { ChgateError, toChgateError } from './errors/error-catalogue.js';
-import { createStatementRunner } from './execute/run-statements.js';
+import { createStatementRunner, type StatementContext } from './execute/run-statements.js';
 import { createHitFastPath, type FastPathOutcome } from './hit-fast-path.js';
 import type { RequestLimits } from './limits/create-request-limits.js';
 import type { Logger } from './log/create-logger.js';
 import type { Metrics } from './metrics/create-metrics.js';
 import { createClientResponse, type ClientResponse } from './response/client-response.js';
+import { negotiateEncoding } from './response/negotiate-encoding.js';
 import { routeLabel } from './routing/decide-route.js';
 import { requestRoute, type RequestRoute } from './routing/request-route.js';
 import type { PlannedStatement } from './routing/plan-body.js';
@@ -19,7 +20,7 @@ import { cacheRuleOf } from './rules/rule-cache.js';
 import { paramsWithRuleSettings } from './rules/rule-settings.js';
 import type { CacheResult, RecordedStatement, RequestObserver } from './observability/request-record.js';
 import { decodeRequest, type DecodedRequest } from './server/decode-request.js';
-import type { SessionsConfig } from './config/config.js';
+import type { ResponseCompressionConfig, SessionsConfig } from './config/config.js';
 import { openHttpSession, type HttpSession } from './session/http-session.js';
 import type { SessionRegistry } from './session/session-registry.js';
 import { findNestingProblem } from './server/check-query-nesting.js';
@@ -38,6 +39,8 @@ export interface PipelineDependencies {
   maxQueryHeadBytes: number;
   /** Parenthesis depth refused before a node sees it (server.max_query_depth, read per request). */
   readonly maxQueryDepth: number;
+  /** server.response_compression, read per request; absent: responses are never compressed by chgate's choice. */
+  readonly responseCompression?: ResponseCompressionConfig;
   sessions: { registry: SessionRegistry; config: SessionsConfig };
   /** Per-user and per-cluster limits (README "Limits"). */
   limits: RequestLimits;
@@ -110,11 +113,13 @@ export function createPipeline(deps: PipelineDependencies) {
       // Redis: the local window knows this instance's writes only; lookup asks Redis for single reads, this for the rest.
       if (cache?.sharedReadsFromWriter && (plan.length > 1 || session)) await routeSharedWritesToWriter(cache.sharedReadsFromWriter, plan, decoded.params.get('database') ?? undefined);
       const choices = plan.map((step) => (step.decision.target === 'local' ? undefined : cluster.pick(step.decision.target, step.decision.identity)));
+      // Before the cache key is made: the encoding is part of what is asked for, and of the key.
+      const compression = chooseResponseEncoding(decoded, plan, cluster);
       session?.placeStatements(plan, choices, cluster);
       output.setHeader('x-chgate-route', plan.map((step) => routeLabel(step.decision)).join(', '));
       countStatements(plan);
 
-      const lookup = await lookUpCache(request, decoded, user, cluster, plan, output);
+      const lookup = await lookUpCache(request, decoded, user, cluster, plan, output, compression?.by === 'chgate' ? compression.encoding : undefined);
       // With cache.store.kind redis the cache learns of writes through other instances in lookup, after routing:
       // a read of a table one of them wrote moments ago (or any cacheable read while Redis is unreachable) goes to
       // the writer, as one the local window had caught would have. A replica may not have that write yet.
@@ -158,7 +163,7 @@ export function createPipeline(deps: PipelineDependencies) {
         runner.runStatements(
           plan,
           choices,
-          { cluster, decoded: session?.forward(decoded) ?? decoded, query, output: limitedOutput, onStatementRan: session?.noteRan },
+          { cluster, decoded: session?.forward(decoded) ?? decoded, query, output: limitedOutput, onStatementRan: session?.noteRan, compression },
           fill,
         ),
       );
@@ -197,6 +202,30 @@ export function createPipeline(deps: PipelineDependencies) {
     }
   };
 
+  /**
+   * Compression for a client that sent Accept-Encoding but did not ask ClickHouse for it (README "Compression"):
+   * ClickHouse is asked (enable_http_compression=1 with the chosen Accept-Encoding) when it makes an encoding the
+   * client accepts, else chgate compresses. Only reads of single-statement bodies: compressed outputs of several
+   * statements cannot be joined into one deflate or brotli stream, and writes answer nothing worth compressing. A
+   * client that set enable_http_compression itself gets what it asked ClickHouse for, as before.
+   */
+  function chooseResponseEncoding(decoded: DecodedRequest, plan: readonly PlannedStatement[], cluster: UpstreamCluster): StatementContext['compression'] {
+    const settings = deps.responseCompression;
+    const acceptEncoding = decoded.forwardHeaders['accept-encoding'];
+    if (!settings?.enabled || acceptEncoding === undefined || plan.length !== 1 || decoded.params.has('enable_http_compression')) return undefined;
+    const only = plan[0] as PlannedStatement;
+    if (decoded.isBodyOpaque || only.decision.target === 'local' || only.classification.route !== 'read' || only.classification.unknown) return undefined;
+    const choice = negotiateEncoding(acceptEncoding, cluster.compressionEncodings);
+    if (choice?.by === 'clickhouse') {
+      decoded.params.set('enable_http_compression', '1');
+      decoded.forwardHeaders['accept-encoding'] = choice.encoding;
+      return { by: 'clickhouse' };
+    }
+    // ClickHouse is not asked to compress: it sends identity, and chgate compresses (when the client takes any).
+    delete decoded.forwardHeaders['accept-encoding'];
+    return choice && { by: 'chgate', encoding: choice.encoding, brotliQuality: settings.brotliQuality };
+  }
+
   function recordStatement(step: PlannedStatement): RecordedStatement {
     return { type: step.classification.type, route: routeLabel(step.decision), fingerprint: step.classification.fingerprint };
   }
@@ -215,6 +244,7 @@ export function createPipeline(deps: PipelineDependencies) {
     cluster: UpstreamCluster,
     plan: readonly PlannedStatement[],
     output: ClientResponse,
+    proxyEncoding: string | undefined,
   ): Promise<CacheLookup | undefined> {
     if (!cache) return undefined;
     const lookup = await cache.lookup(
@@ -223,7 +253,8 @@ export function createPipeline(deps: PipelineDependencies) {
         // A settings rule changes the result (max_result_rows ...): its values are part of the key.
         params: plan.length === 1 ? paramsWithRuleSettings(decoded.params, plan[0]?.rules?.settings?.action) : decoded.params,
         rule: plan.length === 1 ? cacheRuleOf(plan[0]?.rules) : undefined,
-        acceptEncoding: decoded.forwardHeaders['accept-encoding'],
+        // What the stored bytes are encoded with: chgate's own encoding under a name no client header can have.
+        acceptEncoding: proxyEncoding !== undefined ? `\u0000chgate:${proxyEncoding}` : decoded.forwardHeaders['accept-encoding'],
         proxyUser: user.name,
         cluster: cluster.name,
         backendUser: cluster.readUser,

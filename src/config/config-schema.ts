@@ -127,6 +127,9 @@ const clusterSchema = z
     tls: upstreamTlsSchema.optional(),
     // Limits over all users of the cluster (README "Limits").
     limits: clusterLimitsSchema.optional(),
+    // Content-Encodings the cluster's ClickHouse makes when asked (enable_http_compression=1), in order of
+    // preference: 18.16 makes gzip and deflate; newer servers also br, zstd, xz, lz4, bz2, snappy.
+    compression_encodings: z.array(z.enum(['gzip', 'deflate', 'br', 'zstd', 'xz', 'lz4', 'bz2', 'snappy'])).default(['gzip', 'deflate']),
   })
   .strict();
 
@@ -249,6 +252,15 @@ const serverSchema = z
     trusted_proxies: z.array(z.string().min(1)).default([]),
     // HTTPS listener; see README "TLS".
     tls: serverTlsSchema.optional(),
+    // Responses compressed for clients that send Accept-Encoding (README "Compression").
+    response_compression: z
+      .object({
+        enabled: z.boolean().default(true),
+        // Brotli made by chgate (when ClickHouse makes none the client accepts): 0 (fast) .. 11 (small, slow).
+        brotli_quality: z.number().int().min(0).max(11).default(4),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 

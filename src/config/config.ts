@@ -71,6 +71,8 @@ export interface ClusterConfig {
   health: HealthConfig;
   /** Absent: no cluster-wide limit. */
   limits?: ClusterLimitsConfig;
+  /** Content-Encodings its ClickHouse makes with enable_http_compression=1, preferred first. */
+  compressionEncodings: string[];
 }
 
 /** Queries at once, with a bounded first-come-first-served queue (README "Limits"). */
@@ -131,6 +133,14 @@ export interface ServerConfig {
   trustedProxies: string[];
   /** HTTPS listener; certificate and key are read again on SIGHUP. */
   tls?: ServerTlsConfig;
+  responseCompression: ResponseCompressionConfig;
+}
+
+/** Compression of responses for clients that send Accept-Encoding (README "Compression"). */
+export interface ResponseCompressionConfig {
+  enabled: boolean;
+  /** Quality of the brotli chgate makes itself (0..11). */
+  brotliQuality: number;
 }
 
 export interface ServerTlsConfig {

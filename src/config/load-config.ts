@@ -113,6 +113,7 @@ function buildConfig(file: ConfigFile, source: string): Config {
       },
       readsFallbackToWriter: cluster.reads_fallback_to_writer,
       retryUnknownTableOnWriter: cluster.retry_unknown_table_on_writer,
+      compressionEncodings: cluster.compression_encodings,
       writeRetry: { insertMaxBodyBytes: cluster.insert_retry_max_body_bytes, waitMs: cluster.write_retry_wait_ms },
       health: {
         enabled: cluster.health.enabled,
@@ -215,6 +216,7 @@ function buildConfig(file: ConfigFile, source: string): Config {
       maxUrlBytes: file.server.max_url_bytes,
       maxConnections: file.server.max_connections,
       trustedProxies: file.server.trusted_proxies,
+      responseCompression: { enabled: file.server.response_compression.enabled, brotliQuality: file.server.response_compression.brotli_quality },
       ...(file.server.tls !== undefined
         ? {
             tls: {

@@ -25,6 +25,9 @@ import {
 } from '../upstream/describe-upstream-failure.js';
 import type { NodeChoice, UpstreamCluster } from '../upstream/upstream-cluster.js';
 import type { UpstreamNode, UpstreamResponse } from '../upstream/upstream-node.js';
+import { compressUpstream } from '../response/compress-upstream.js';
+import { decodeContent } from '../response/decode-content.js';
+import type { ProxyEncoding } from '../response/negotiate-encoding.js';
 import { bufferInsertBody } from './buffer-insert-body.js';
 import { createDedupTables } from './dedup-tables.js';
 import { callsNonDeterministicFunction, findDedupInsertTarget } from './insert-dedup.js';
@@ -43,11 +46,18 @@ export interface StatementContext {
   output: ClientResponse;
   /** Told of each statement (local ones too) that ran to its end without error; they run in order. */
   onStatementRan?: (index: number) => void;
+  /**
+   * Compression chgate chose for a client that sent Accept-Encoding (README "Compression"): `clickhouse`, ClickHouse
+   * was asked for it (enable_http_compression=1), so an error answer, which ClickHouse compresses too, goes to the
+   * client decoded, as it would have without chgate's asking; `chgate`, outputs are compressed here.
+   */
+  compression?: { by: 'clickhouse' } | { by: 'chgate'; encoding: ProxyEncoding; brotliQuality: number } | undefined;
 }
 
 type StatementOutcome =
   | { kind: 'streamed'; upstream: UpstreamResponse; node: UpstreamNode; endedWithException: boolean }
-  | { kind: 'failed'; upstream: UpstreamResponse; errorBody: Buffer };
+  /** `errorBody` as it goes to the client; `decodedErrorBody` as chgate reads it (decoded when it can be). */
+  | { kind: 'failed'; upstream: UpstreamResponse; errorBody: Buffer; decodedErrorBody: Buffer };
 
 const maxErrorBodyBytes = 1024 * 1024;
 /**
@@ -104,7 +114,7 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
           lastUpstream = outcome.upstream;
           if (outcome.kind === 'failed') {
             await complete();
-            output.forwardError(outcome.upstream, outcome.errorBody);
+            output.forwardError(outcome.upstream, outcome.errorBody, outcome.decodedErrorBody);
             return lastUpstream;
           }
           if (fill) {
@@ -224,10 +234,13 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
           if (isAmbiguousWriteFailure(kind) && (await resendDeduplicated())) continue;
           throw writeError(error);
         }
-        const upstream = sent.upstream;
+        let upstream = sent.upstream;
         metrics.upstreamRequests.inc({ node: choice.node.name, status: String(upstream.statusCode) });
         if (upstream.statusCode !== 200) {
-          const errorBody = await readBounded(upstream.body, maxErrorBodyBytes);
+          const received = await readBounded(upstream.body, maxErrorBodyBytes);
+          // What ClickHouse said, decoded when it compressed its error too.
+          const decodedError = decodeContent(upstream.headers['content-encoding'], received, maxErrorBodyBytes);
+          const errorBody = decodedError ?? received;
           const isWriterOnlyTable = choice.node.role === 'reader' && isUnknownTableError(upstream.headers, errorBody);
           if (mayRetry && isRead && cluster.retryUnknownTableOnWriter && isWriterOnlyTable) {
             retryOn('writer', 'unknown-table');
@@ -236,8 +249,16 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
           const sentByClickHouse = upstream.headers['x-clickhouse-server-display-name'] !== undefined;
           const code = clickHouseErrorCode(upstream.headers, errorBody);
           if (!isRead && isAmbiguousWriteResponse(upstream.statusCode, sentByClickHouse, code) && (await resendDeduplicated())) continue;
-          return { kind: 'failed', upstream, errorBody };
+          if (context.compression?.by === 'clickhouse' && decodedError && decodedError !== received) {
+            const headers = { ...upstream.headers };
+            delete headers['content-encoding'];
+            delete headers['content-length'];
+            return { kind: 'failed', upstream: { ...upstream, headers }, errorBody: decodedError, decodedErrorBody: decodedError };
+          }
+          return { kind: 'failed', upstream, errorBody: received, decodedErrorBody: errorBody };
         }
+        const { compression } = context;
+        if (compression?.by === 'chgate') upstream = compressUpstream(upstream, compression.encoding, compression.brotliQuality);
         try {
           const { endedWithException } = await output.forwardBody(upstream, {
             // A write's end must not reach the client before its invalidation: no Content-Length for writes.

@@ -24,8 +24,11 @@ export interface ClientResponse {
   ): Promise<{ endedWithException: boolean }>;
   /** A cached response: its stored headers and bytes, in one write. */
   replay(status: number, headers: Readonly<Record<string, string>>, body: Buffer): void;
-  /** An upstream error response: its status, headers and body as ClickHouse sent them. */
-  forwardError(upstream: UpstreamResponse, body: Buffer): void;
+  /**
+   * An upstream error response: its status, headers and body as ClickHouse sent them; `readableBody`: the body
+   * decoded, when ClickHouse compressed it (for the exception code).
+   */
+  forwardError(upstream: UpstreamResponse, body: Buffer, readableBody?: Buffer): void;
   /** An error chgate made itself. */
   fail(error: ChgateError): void;
   /** Ends a response that had no failure; `upstream` supplies headers when no statement had output. */
@@ -122,14 +125,14 @@ export function createClientResponse(response: ServerResponse): ClientResponse {
       response.writeHead(status);
       response.end(body);
     },
-    forwardError(upstream, body) {
+    forwardError(upstream, body, readableBody = body) {
       if (response.headersSent) {
         failAfterStart(body.toString('utf8'));
         return;
       }
       // ClickHouse 18.16 names the code only in the body: the header clients look for is added from it.
       if (upstream.headers['x-clickhouse-exception-code'] === undefined) {
-        const code = clickHouseErrorCode(upstream.headers, body);
+        const code = clickHouseErrorCode(upstream.headers, readableBody);
         if (code !== undefined) ownHeaders.set('x-clickhouse-exception-code', String(code));
       }
       start(upstream.statusCode, upstream.headers, false);

@@ -36,6 +36,8 @@ export interface UpstreamCluster {
   readonly readUser: string;
   /** Run a read refused by a replica for an unknown table or database again on a writer. */
   readonly retryUnknownTableOnWriter: boolean;
+  /** Content-Encodings its ClickHouse makes with enable_http_compression=1, preferred first. */
+  readonly compressionEncodings: readonly string[];
   /** How writes are sent again: INSERT bodies kept for a deduplicated resend, the wait for a writer. */
   readonly writeRetry: WriteRetryConfig;
   /**
@@ -145,6 +147,9 @@ export function createUpstreamCluster(initial: ClusterConfig, hooks: UpstreamClu
     },
     get readUser() {
       return config.readUser.user;
+    },
+    get compressionEncodings() {
+      return config.compressionEncodings;
     },
     get retryUnknownTableOnWriter() {
       return config.retryUnknownTableOnWriter;

@@ -30,6 +30,7 @@ describe('config loader', () => {
     });
     expect(cluster?.readsFallbackToWriter).to.equal(true);
     expect(cluster?.retryUnknownTableOnWriter).to.equal(true);
+    expect(cluster?.compressionEncodings).to.deep.equal(['gzip', 'deflate']);
     expect(cluster?.writeRetry).to.deep.equal({ insertMaxBodyBytes: 1048576, waitMs: 10000 });
     expect(cluster?.health).to.deep.equal({
       enabled: true,
@@ -62,6 +63,7 @@ describe('config loader', () => {
       maxUrlBytes: 131072,
       maxConnections: 4096,
       trustedProxies: ['10.0.0.1', 'fd00::/8'],
+      responseCompression: { enabled: true, brotliQuality: 4 },
     });
     expect(config.log).to.deep.equal({ level: 'info', file: '/var/log/chgate/chgate.log', requests: true, slowQueryMs: 1000 });
     expect(config.cache.rules?.map((rule) => rule.name)).to.deep.equal(['dashboards', 'live-orders', 'imported']);
