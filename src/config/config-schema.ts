@@ -257,7 +257,7 @@ const serverSchema = z
       .object({
         enabled: z.boolean().default(true),
         // Brotli made by chgate (when ClickHouse makes none the client accepts): 0 (fast) .. 11 (small, slow).
-        brotli_quality: z.number().int().min(0).max(11).default(4),
+        brotli_quality: z.number().int().min(0).max(11).default(1),
       })
       .strict()
       .default({}),

@@ -63,7 +63,7 @@ describe('config loader', () => {
       maxUrlBytes: 131072,
       maxConnections: 4096,
       trustedProxies: ['10.0.0.1', 'fd00::/8'],
-      responseCompression: { enabled: true, brotliQuality: 4 },
+      responseCompression: { enabled: true, brotliQuality: 1 },
     });
     expect(config.log).to.deep.equal({ level: 'info', file: '/var/log/chgate/chgate.log', requests: true, slowQueryMs: 1000 });
     expect(config.cache.rules?.map((rule) => rule.name)).to.deep.equal(['dashboards', 'live-orders', 'imported']);
