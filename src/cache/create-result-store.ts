@@ -2,7 +2,6 @@ import { defaultCacheConfig, type CacheConfig } from './cache-config.js';
 import type { CacheEntry, ResultStore, StoreErrorHandler } from './cache-entry.js';
 import { createKeyvStore, createKeyvVersionPersistence } from './keyv-store.js';
 import { createMemoryStore, type MemoryStore } from './memory-store.js';
-import { openRedisStorage } from './redis-storage.js';
 import type { SharedState } from './redis-shared-state.js';
 import { openSqliteStorage } from './sqlite-storage.js';
 import { createTableVersions, openPersistentTableVersions, type TableVersions } from './table-versions.js';
@@ -103,6 +102,8 @@ export async function createResultStore(config: CacheConfig, options: CacheStora
   });
   if (config.store.kind === 'memory') return memoryOnly();
   if (config.store.kind === 'redis') {
+    // Loaded only here: the Redis client costs a chgate without Redis about 10 MB of memory.
+    const { openRedisStorage } = await import('./redis-storage.js');
     const redis = openRedisStorage(config, {
       memory,
       onStoreError,
