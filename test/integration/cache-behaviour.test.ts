@@ -71,6 +71,14 @@ describe('query cache: hits, keys, bypasses, limits', function () {
   });
 
   const q = (sql: string, options: SendOptions = {}) => send(chgate.url, sql, options);
+
+  // A HIT that did not come is explained by why the MISS before it was not stored: say it in the output.
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed' || !chgate) return;
+    const metrics = await (await fetch(`${chgate.url}/metrics`)).text();
+    const wanted = /^chgate_(cache_not_stored_total|cache_invalidations_total|upstream_node_state|upstream_replica_lag_seconds|cache_requests_total)\b/;
+    console.log(`      chgate's metrics after the failure:\n${metrics.split('\n').filter((line) => wanted.test(line) && !line.endsWith(' 0')).map((line) => `        ${line}`).join('\n')}`);
+  });
   const as = (user: { name: string; password: string }): SendOptions => ({ user: user.name, password: user.password });
 
   /** A replicated (id UInt64, v UInt64) table with rows (1, 10), (2, 20), (3, 30) on every node. */

@@ -107,6 +107,17 @@ describe('response compression', function () {
     });
   }
 
+  it('GET requests (read-only in ClickHouse whatever the user) are compressed the same way', async () => {
+    const sql = 'SELECT number, toString(number * 7) FROM numbers(2000)';
+    const plain = await q(sql, { method: 'GET', params: { no_cache: 1 } });
+    for (const encoding of ['gzip', 'br'] as const) {
+      const response = await q(sql, accepting(encoding, { method: 'GET', params: { no_cache: 1 } }));
+      expect(response.status, describeResponse(response)).to.equal(200);
+      expect(response.headers['content-encoding']).to.equal(encoding);
+      expect(decoders[encoding]?.(response.body).equals(plain.body)).to.equal(true);
+    }
+  });
+
   it('a large result made by chgate (brotli) streams whole and decodes to what ClickHouse sent', async () => {
     const sql = 'SELECT number, toString(cityHash64(number)) FROM numbers(300000)';
     const plain = await q(sql, { params: { no_cache: 1 } });
