@@ -34,7 +34,7 @@ import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { parse, stringify } from 'yaml';
 import { cacheRequestsTotal } from './lib/chgate-metrics.js';
-import { mergeSample, percentile, printTable, ratio, type Sample } from './lib/report.js';
+import { median, mergeSample, percentile, printTable, ratio, type Sample } from './lib/report.js';
 import { createBenchStackOwner } from './lib/stack.js';
 import { hasWrk, pinProcess, runWrk } from './lib/wrk.js';
 
@@ -182,7 +182,6 @@ async function measureWithWrk(targets: Target[], concurrency: number, options: {
     }
   }
   // wrk reports percentiles per run: the median of the slices' values.
-  const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
   return totals.map((total, i): Row => {
     if (total.firstError) console.error(`  ${targets[i]!.name} @${concurrency}: ${total.errors} errors, first: ${total.firstError}`);
     return {

@@ -21,7 +21,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { parse, stringify } from 'yaml';
 import { cpuMsOf } from './lib/proc-stats.js';
-import { printTable, ratio } from './lib/report.js';
+import { median, printTable, ratio } from './lib/report.js';
 import { createBenchStackOwner } from './lib/stack.js';
 import { hasWrk, pinProcess, runWrk, type WrkResult } from './lib/wrk.js';
 
@@ -153,7 +153,6 @@ async function main(): Promise<void> {
         }
       }
       const lines: string[][] = [];
-      const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
       for (const cell of cells) {
         const total = totals.get(cell) as Totals;
         const identity = totals.get(cells.find((each) => each.path === cell.path && each.encoding === 'identity') as Cell) as Totals;
@@ -176,9 +175,9 @@ async function main(): Promise<void> {
         ]);
       }
       const header = ['conns', 'path', 'encoding', 'req/s', 'vs identity', 'p50 ms', 'p99 ms', 'bytes/resp', 'vs identity', 'wire MB/s', 'chgate CPU µs/req', 'errors'];
-      printTable(header, lines, 3);
       const table: string[] = [];
       printTable(header, lines, 3, (line) => table.push(line));
+      console.log(table.join('\n'));
       writeFileSync(join(resultsDir, `table-c${concurrency}.txt`), `${table.join('\n')}\n`);
       console.log('');
     }

@@ -46,7 +46,7 @@ import {
 import { hasNginx, startNginx, NGINX_BINARY } from './lib/nginx.js';
 import { cpuMsOf, sampleRss, withChildren } from './lib/proc-stats.js';
 import { profileFiles, summarizeFile } from './lib/profile-summary.js';
-import { percentile, printTable } from './lib/report.js';
+import { median, percentile, printTable } from './lib/report.js';
 import { hasWrk, pinProcess, runWrkAsync, type WrkResult } from './lib/wrk.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -253,7 +253,6 @@ interface Stack {
   pin: boolean;
 }
 
-const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
 const mib = (bytes: number | undefined) => (bytes === undefined || bytes === 0 ? '-' : (bytes / 2 ** 20).toFixed(0));
 const fixed = (value: number | undefined, digits: number) => (value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits));
 

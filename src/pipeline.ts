@@ -253,8 +253,8 @@ export function createPipeline(deps: PipelineDependencies) {
         // A settings rule changes the result (max_result_rows ...): its values are part of the key.
         params: plan.length === 1 ? paramsWithRuleSettings(decoded.params, plan[0]?.rules?.settings?.action) : decoded.params,
         rule: plan.length === 1 ? cacheRuleOf(plan[0]?.rules) : undefined,
-        // What the stored bytes are encoded with: chgate's own encoding under a name no client header can have.
-        acceptEncoding: proxyEncoding !== undefined ? `\u0000chgate:${proxyEncoding}` : decoded.forwardHeaders['accept-encoding'],
+        acceptEncoding: decoded.forwardHeaders['accept-encoding'],
+        proxyEncoding,
         proxyUser: user.name,
         cluster: cluster.name,
         backendUser: cluster.readUser,

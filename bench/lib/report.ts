@@ -26,6 +26,9 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
+/** The middle value (of a copy, sorted); NaN when empty. */
+export const median = (values: readonly number[]): number => percentile([...values].sort((a, b) => a - b), 50);
+
 /** The first `leftColumns` columns are left-aligned (names), the rest right-aligned (numbers); `write` gets each line. */
 export function printTable(header: string[], lines: string[][], leftColumns = 2, write: (line: string) => void = console.log): void {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));

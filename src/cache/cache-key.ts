@@ -11,6 +11,8 @@ export interface CacheKeyInput {
   params: Iterable<readonly [string, string]>;
   /** The client's Accept-Encoding: with compression enabled (by param or by profile) it picks the body's encoding. */
   acceptEncoding: string | undefined;
+  /** The encoding chgate compresses the output with itself, when it does (ClickHouse is then sent no Accept-Encoding). */
+  proxyEncoding?: string | undefined;
   /** The upstream cluster and the ClickHouse user chgate runs reads as: grants, row policies, profile settings. */
   cluster: string;
   backendUser: string;
@@ -107,7 +109,7 @@ export function cacheKeyPrefix(input: Omit<CacheKeyInput, 'versions' | 'ttlMs'>)
     input.cluster,
     input.backendUser,
     input.scope,
-    input.acceptEncoding === undefined ? '-' : `+${input.acceptEncoding.trim().toLowerCase()}`,
+    input.proxyEncoding !== undefined ? `*${input.proxyEncoding}` : input.acceptEncoding === undefined ? '-' : `+${input.acceptEncoding.trim().toLowerCase()}`,
     String(params.length),
   ];
   for (const [name, value] of params) fields.push(name, value);

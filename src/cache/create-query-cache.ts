@@ -31,8 +31,10 @@ export interface CacheRequest {
   method: string;
   /** URL parameters as they will be forwarded (decoded.params): settings, database, default_format, param_* ... */
   params: URLSearchParams;
-  /** The client's Accept-Encoding header. */
+  /** The Accept-Encoding sent to ClickHouse (the client's, or the one chgate chose for it). */
   acceptEncoding: string | undefined;
+  /** The encoding chgate compresses the output with itself (README "Compression"), when it does. */
+  proxyEncoding?: string | undefined;
   /** The authenticated proxy user: results are per user unless the user is in a cache.shared_groups group. */
   proxyUser: string;
   /** The upstream cluster and the ClickHouse user reads run as. */
@@ -394,6 +396,7 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
         database: input.database,
         params: request.params,
         acceptEncoding: request.acceptEncoding,
+        proxyEncoding: request.proxyEncoding,
         cluster: request.cluster,
         backendUser: request.backendUser,
         scope: cacheScopeOf(config, request.proxyUser),

@@ -25,7 +25,7 @@ import {
 } from '../upstream/describe-upstream-failure.js';
 import type { NodeChoice, UpstreamCluster } from '../upstream/upstream-cluster.js';
 import type { UpstreamNode, UpstreamResponse } from '../upstream/upstream-node.js';
-import { compressUpstream } from '../response/compress-upstream.js';
+import { compressUpstream, headersForBody } from '../response/compress-upstream.js';
 import { decodeContent } from '../response/decode-content.js';
 import type { ProxyEncoding } from '../response/negotiate-encoding.js';
 import { bufferInsertBody } from './buffer-insert-body.js';
@@ -238,9 +238,8 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
         metrics.upstreamRequests.inc({ node: choice.node.name, status: String(upstream.statusCode) });
         if (upstream.statusCode !== 200) {
           const received = await readBounded(upstream.body, maxErrorBodyBytes);
-          // What ClickHouse said, decoded when it compressed its error too.
-          const decodedError = decodeContent(upstream.headers['content-encoding'], received, maxErrorBodyBytes);
-          const errorBody = decodedError ?? received;
+          // What ClickHouse said, decoded when it compressed its error too (identity comes back as received).
+          const errorBody = decodeContent(upstream.headers['content-encoding'], received, maxErrorBodyBytes) ?? received;
           const isWriterOnlyTable = choice.node.role === 'reader' && isUnknownTableError(upstream.headers, errorBody);
           if (mayRetry && isRead && cluster.retryUnknownTableOnWriter && isWriterOnlyTable) {
             retryOn('writer', 'unknown-table');
@@ -249,11 +248,9 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
           const sentByClickHouse = upstream.headers['x-clickhouse-server-display-name'] !== undefined;
           const code = clickHouseErrorCode(upstream.headers, errorBody);
           if (!isRead && isAmbiguousWriteResponse(upstream.statusCode, sentByClickHouse, code) && (await resendDeduplicated())) continue;
-          if (context.compression?.by === 'clickhouse' && decodedError && decodedError !== received) {
-            const headers = { ...upstream.headers };
-            delete headers['content-encoding'];
-            delete headers['content-length'];
-            return { kind: 'failed', upstream: { ...upstream, headers }, errorBody: decodedError, decodedErrorBody: decodedError };
+          // Compressed only because chgate asked: the client gets it as ClickHouse would have sent it otherwise.
+          if (context.compression?.by === 'clickhouse' && errorBody !== received) {
+            return { kind: 'failed', upstream: { ...upstream, headers: headersForBody(upstream.headers, undefined) }, errorBody, decodedErrorBody: errorBody };
           }
           return { kind: 'failed', upstream, errorBody: received, decodedErrorBody: errorBody };
         }

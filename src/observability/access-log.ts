@@ -1,5 +1,5 @@
 import type { LogFields, Logger } from '../log/create-logger.js';
-import { isFailedRequest, shortenFingerprint, type RequestObserver, type RequestRecord } from './request-record.js';
+import { shortenFingerprint, type RequestObserver, type RequestRecord } from './request-record.js';
 
 /** `log:` settings the access log reads at each request (a reload applies to the next one). */
 export interface AccessLogSettings {
@@ -13,7 +13,6 @@ export interface AccessLogSettings {
 export const MAX_FINGERPRINT_CHARS = 1024;
 /** Statements listed per line; `statements` always has the full count. */
 export const MAX_LISTED_STATEMENTS = 32;
-
 
 /** The statements' listed types, routes and fingerprints (the first MAX_LISTED_STATEMENTS, fingerprints shortened). */
 function listedStatements(statements: RequestRecord['statements']): { types: string[]; routes: string[]; fingerprints: string[] } {
@@ -29,32 +28,6 @@ function listedStatements(statements: RequestRecord['statements']): { types: str
   return { types, routes, fingerprints };
 }
 
-/** The fields of one request's line (README "Logs"), in a fixed order. */
-export function accessLogFields(record: RequestRecord, slow: boolean): LogFields {
-  const { types, routes, fingerprints } = listedStatements(record.statements);
-  const fields: LogFields = {
-    reqId: record.requestId,
-    user: record.user,
-    client: record.clientAddress,
-    statements: record.statements.length,
-    types,
-    routes,
-    fingerprints,
-    cache: record.cache,
-    cacheReason: record.cacheReason ?? null,
-    upstream: record.upstreamNodes.length > MAX_LISTED_STATEMENTS ? record.upstreamNodes.slice(0, MAX_LISTED_STATEMENTS) : record.upstreamNodes,
-    status: record.status,
-    error: record.error?.name ?? null,
-    errorCode: record.error?.code ?? null,
-    clickhouseErrorCode: record.clickhouseErrorCode ?? null,
-    durationMs: Math.round(record.durationMs * 1000) / 1000,
-    bytes: record.bytesSent,
-    fastPath: record.fastPath,
-  };
-  if (slow) fields.slow = true;
-  return fields;
-}
-
 /** A JSON number as JSON.stringify writes it (non-finite numbers are null). */
 const jsonNumber = (value: number): string => (Number.isFinite(value) ? String(value) : 'null');
 const jsonStringOrNull = (value: string | undefined): string => (value === undefined ? 'null' : JSON.stringify(value));
@@ -67,8 +40,8 @@ function statementMembers(statements: RequestRecord['statements']): string {
 }
 
 /**
- * accessLogFields as the members of a JSON object (no braces), written field by field: the same keys, order and
- * values as JSON.stringify of the fields gives. `statementsPart` is statementMembers of the record's statements.
+ * One request's line (README "Logs") as the members of a JSON object (no braces), field by field in a fixed order:
+ * the one list of the access log's fields. `statementsPart` is statementMembers of the record's statements.
  */
 function accessLogMembers(record: RequestRecord, slow: boolean, statementsPart: string): string {
   const upstream = record.upstreamNodes.length === 0 ? '[]' : JSON.stringify(record.upstreamNodes.length > MAX_LISTED_STATEMENTS ? record.upstreamNodes.slice(0, MAX_LISTED_STATEMENTS) : record.upstreamNodes);
@@ -78,6 +51,11 @@ function accessLogMembers(record: RequestRecord, slow: boolean, statementsPart: 
     `,"error":${jsonStringOrNull(record.error?.name)},"errorCode":${jsonNumberOrNull(record.error?.code)},"clickhouseErrorCode":${jsonNumberOrNull(record.clickhouseErrorCode)}` +
     `,"durationMs":${jsonNumber(Math.round(record.durationMs * 1000) / 1000)},"bytes":${jsonNumber(record.bytesSent)},"fastPath":${record.fastPath}${slow ? ',"slow":true' : ''}`
   );
+}
+
+/** The fields of one request's line, as an object (for loggers that serialize fields themselves). */
+export function accessLogFields(record: RequestRecord, slow: boolean): LogFields {
+  return JSON.parse(`{${accessLogMembers(record, slow, statementMembers(record.statements))}}`) as LogFields;
 }
 
 /**

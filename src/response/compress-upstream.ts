@@ -20,9 +20,18 @@ const oneShotMaxBytes = 256 * 1024;
  * 4 MiB costs more to set up than a typical result takes to compress).
  */
 export function compressUpstream(upstream: UpstreamResponse, encoding: ProxyEncoding, brotliQuality: number): UpstreamResponse {
-  const headers: UpstreamResponse['headers'] = { ...upstream.headers, 'content-encoding': encoding };
-  delete headers['content-length'];
-  return { statusCode: upstream.statusCode, headers, body: Readable.from(compressed(upstream.body, encoding, brotliQuality), { objectMode: false }) };
+  return { statusCode: upstream.statusCode, headers: headersForBody(upstream.headers, encoding), body: Readable.from(compressed(upstream.body, encoding, brotliQuality), { objectMode: false }) };
+}
+
+/**
+ * Upstream response headers for the same body re-encoded by chgate: Content-Encoding `encoding` (undefined:
+ * identity, the header gone) and no Content-Length, which described the bytes as ClickHouse sent them.
+ */
+export function headersForBody(headers: UpstreamResponse['headers'], encoding: string | undefined): UpstreamResponse['headers'] {
+  const changed: UpstreamResponse['headers'] = { ...headers, 'content-encoding': encoding };
+  if (encoding === undefined) delete changed['content-encoding'];
+  delete changed['content-length'];
+  return changed;
 }
 
 async function* compressed(source: Readable, encoding: ProxyEncoding, brotliQuality: number): AsyncGenerator<Buffer> {
