@@ -288,10 +288,13 @@ export function createQueryCache(config: CacheConfig, storage: CacheStorage, opt
         if (done) return { stored: false, reason: 'abandoned' };
         done = true;
         if (lookup.readFromWriter && !response.servedByWriter) return notStored('not-from-writer');
-        // A replica lagging past the window would otherwise store pre-write rows under the post-write key.
+        // A replica lagging past the window would otherwise store pre-write rows under the post-write key. Only a
+        // write through chgate (0: none known) can be missing: ClickHouse 18.16 reports a replicated table whose
+        // queue it has not read yet (a new table, a restart) as lagging by the current Unix time, and that must not
+        // keep every other table's reads from being stored.
         const caughtUpTo = response.servedByWriter ? undefined : response.replicaCaughtUpToMs;
         const lastWriteAt = Math.max(recentWrites.lastWriteAt(lookup.tables), lookup.lastWriteAtMs ?? 0);
-        if (caughtUpTo !== undefined && caughtUpTo <= lastWriteAt) return notStored('replica-behind');
+        if (caughtUpTo !== undefined && lastWriteAt > 0 && caughtUpTo <= lastWriteAt) return notStored('replica-behind');
         const body = capture.take();
         const reason = await whyNotStorable(response, body);
         if (reason !== undefined || body === undefined) return notStored(reason ?? 'too-large');
