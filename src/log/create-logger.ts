@@ -22,14 +22,21 @@ export interface Logger {
    * would write them: the access log's line per request, which pino's generic serializer made several times dearer
    * than the rest of a cache hit.
    */
-  writeJson?(level: Exclude<LogLevel, 'silent'>, message: string, fieldMembers: string): void;
+  writeJson?(level: Exclude<LogLevel, 'silent'>, message: string, fieldMembers: string, premasked?: boolean): void;
+  /**
+   * Masks text the way this logger masks its lines, with the secrets of the moment: the same function until they
+   * change (a reload), so a caller may keep text masked by it while it is the one returned. With writeJson's
+   * `premasked`, a line whose parts were masked this way is not scanned again.
+   */
+  lineMasker?(): (text: string) => string;
 }
 
 /** The logger the process owns: its level can change (SIGHUP) and its buffered lines must be written before exit. */
 export interface RootLogger extends Logger {
   withSecrets(secrets: () => readonly string[]): Logger;
   isLevelEnabled(level: Exclude<LogLevel, 'silent'>): boolean;
-  writeJson(level: Exclude<LogLevel, 'silent'>, message: string, fieldMembers: string): void;
+  writeJson(level: Exclude<LogLevel, 'silent'>, message: string, fieldMembers: string, premasked?: boolean): void;
+  lineMasker(): (text: string) => string;
   setLevel(level: LogLevel): void;
   /** Writes what is buffered, synchronously (shutdown, process exit). */
   flush(): void;
@@ -177,35 +184,49 @@ export function createLogger(level: LogLevel = 'info', destination: NodeJS.Writa
       },
       destination as DestinationStream,
     );
-  const adapt = (out: PinoLogger, secrets: () => readonly string[]): RootLogger => ({
-    debug: (message, fields) => enabled('debug') && out.debug(fields ?? {}, message),
-    info: (message, fields) => enabled('info') && out.info(fields ?? {}, message),
-    warn: (message, fields) => enabled('warn') && out.warn(fields ?? {}, message),
-    error: (message, fields) => enabled('error') && out.error(fields ?? {}, message),
-    isLevelEnabled: enabled,
-    writeJson: (at, message, fieldMembers) => {
-      if (!enabled(at)) return;
-      // The shape of pino's lines above: level, time, the fields, msg.
-      const fields = fieldMembers === '' ? '' : `,${fieldMembers}`;
-      destination.write(`${mask(`{"level":"${at}"${isoTime()}${fields},"msg":${JSON.stringify(message)}}`, secrets())}\n`);
-    },
-    withSecrets: (more) => {
-      // The root has none of its own: `more`'s array as it is (masking caches its work per array).
-      const both = secrets === none ? more : (): readonly string[] => [...secrets(), ...more()];
-      return adapt(build(both), both);
-    },
-    setLevel: (next) => {
-      state.level = next;
-    },
-    flush: () => {
-      if (!('flushSync' in destination) || typeof destination.flushSync !== 'function') return;
-      try {
-        destination.flushSync();
-      } catch {
-        // Not open yet, or already closed: nothing can be written any more.
+  const adapt = (out: PinoLogger, secrets: () => readonly string[]): RootLogger => {
+    const maskers = new WeakMap<readonly string[], (text: string) => string>();
+    const lineMasker = (): ((text: string) => string) => {
+      const current = secrets();
+      let masker = maskers.get(current);
+      if (masker === undefined) {
+        masker = (text) => mask(text, current);
+        maskers.set(current, masker);
       }
-    },
-  });
+      return masker;
+    };
+    return {
+      debug: (message, fields) => enabled('debug') && out.debug(fields ?? {}, message),
+      info: (message, fields) => enabled('info') && out.info(fields ?? {}, message),
+      warn: (message, fields) => enabled('warn') && out.warn(fields ?? {}, message),
+      error: (message, fields) => enabled('error') && out.error(fields ?? {}, message),
+      isLevelEnabled: enabled,
+      writeJson: (at, message, fieldMembers, premasked = false) => {
+        if (!enabled(at)) return;
+        // The shape of pino's lines above: level, time, the fields, msg.
+        const fields = fieldMembers === '' ? '' : `,${fieldMembers}`;
+        const line = `{"level":"${at}"${isoTime()}${fields},"msg":${JSON.stringify(message)}}`;
+        destination.write(`${premasked ? line : mask(line, secrets())}\n`);
+      },
+      lineMasker,
+      withSecrets: (more) => {
+        // The root has none of its own: `more`'s array as it is (masking caches its work per array).
+        const both = secrets === none ? more : (): readonly string[] => [...secrets(), ...more()];
+        return adapt(build(both), both);
+      },
+      setLevel: (next) => {
+        state.level = next;
+      },
+      flush: () => {
+        if (!('flushSync' in destination) || typeof destination.flushSync !== 'function') return;
+        try {
+          destination.flushSync();
+        } catch {
+          // Not open yet, or already closed: nothing can be written any more.
+        }
+      },
+    };
+  };
   const none = (): readonly string[] => [];
   return adapt(build(none), none);
 }

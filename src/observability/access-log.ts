@@ -63,7 +63,7 @@ export function accessLogFields(record: RequestRecord, slow: boolean): LogFields
  * when it took slow_query_ms or longer. Fields are built only when the line will be written.
  */
 export function createAccessLog(logger: Logger, settings: () => AccessLogSettings): RequestObserver {
-  const { writeJson } = logger;
+  const { writeJson, lineMasker } = logger;
   // The fast path hands over the same statements array for every hit of a remembered read: its part of the line is
   // worked out once (a line is most of a hit's CPU otherwise).
   const rememberedStatements = new WeakMap<RequestRecord['statements'], string>();
@@ -76,8 +76,26 @@ export function createAccessLog(logger: Logger, settings: () => AccessLogSetting
     }
     return part;
   };
+  const rememberedHitLines = new WeakMap<RequestRecord['statements'], RememberedHitLine>();
+  // A fast-path hit's line differs from the last one of its remembered read only in the request id, client, time,
+  // duration and bytes: the rest is kept masked, and only those are masked per line (scanning the whole line for
+  // credentials cost more than building it).
+  const hitLineMembers = (record: RequestRecord, slow: boolean, mask: (text: string) => string): string => {
+    let remembered = rememberedHitLines.get(record.statements);
+    if (remembered === undefined || !remembered.fits(record, mask)) {
+      remembered = rememberHitLine(record, statementsPart(record), mask);
+      rememberedHitLines.set(record.statements, remembered);
+    }
+    return (
+      `"reqId":${mask(JSON.stringify(record.requestId))},${remembered.userMember},"client":${mask(JSON.stringify(record.clientAddress))},${remembered.constantMembers}` +
+      `,"durationMs":${jsonNumber(Math.round(record.durationMs * 1000) / 1000)},"bytes":${jsonNumber(record.bytesSent)},"fastPath":true${slow ? ',"slow":true' : ''}`
+    );
+  };
   const write = writeJson
-    ? (level: 'info' | 'warn', message: string, record: RequestRecord, slow: boolean): void => writeJson(level, message, accessLogMembers(record, slow, statementsPart(record)))
+    ? (level: 'info' | 'warn', message: string, record: RequestRecord, slow: boolean): void => {
+        if (record.fastPath && lineMasker && isPlainHit(record)) writeJson(level, message, hitLineMembers(record, slow, lineMasker()), true);
+        else writeJson(level, message, accessLogMembers(record, slow, statementsPart(record)));
+      }
     : (level: 'info' | 'warn', message: string, record: RequestRecord, slow: boolean): void => logger[level](message, accessLogFields(record, slow));
   return (record) => {
     const { requests, slowQueryMs } = settings();
@@ -87,5 +105,27 @@ export function createAccessLog(logger: Logger, settings: () => AccessLogSetting
     } else if (requests && logger.isLevelEnabled?.('info') !== false) {
       write('info', 'request', record, false);
     }
+  };
+}
+
+/** A cache hit that reached no node and failed nowhere: what the fast path serves. */
+const isPlainHit = (record: RequestRecord): boolean =>
+  record.cache === 'hit' && record.upstreamNodes.length === 0 && record.error === undefined && record.clickhouseErrorCode === undefined;
+
+/** The masked members of a plain hit's line that stay the same while its user, status, reason and the secrets do. */
+interface RememberedHitLine {
+  readonly userMember: string;
+  readonly constantMembers: string;
+  fits(record: RequestRecord, mask: (text: string) => string): boolean;
+}
+
+function rememberHitLine(record: RequestRecord, statementsPart: string, mask: (text: string) => string): RememberedHitLine {
+  const { user, status, cacheReason } = record;
+  return {
+    userMember: mask(`"user":${JSON.stringify(user)}`),
+    constantMembers: mask(
+      `${statementsPart},"cache":"hit","cacheReason":${jsonStringOrNull(cacheReason)},"upstream":[],"status":${jsonNumber(status)},"error":null,"errorCode":null,"clickhouseErrorCode":null`,
+    ),
+    fits: (other, maskOfNow) => maskOfNow === mask && other.user === user && other.status === status && other.cacheReason === cacheReason,
   };
 }

@@ -162,6 +162,26 @@ describe('access log', () => {
       expect(text).to.not.match(/writer-secret|pw@|abc/);
       expect(line?.user).to.equal(MASK);
     });
+
+    it('masks fast-path hit lines too, with the secrets of the moment (a reload changes them)', () => {
+      const { logger, lines } = capture();
+      let secrets = ['writer-secret'];
+      const masked = withMaskedSecrets(logger, () => secrets);
+      const observe = createAccessLog(masked, () => on);
+      const statements = [{ type: 'SELECT', route: 'read', fingerprint: "SELECT url ( 'http://u:pw@h/?password=abc' ) , 'new-secret'" }];
+      const hit: RequestRecord = { ...record, statements, cache: 'hit', cacheReason: undefined, upstreamNodes: [], fastPath: true };
+      observe({ ...hit, user: 'writer-secret', requestId: 'id-writer-secret' });
+      observe({ ...hit, user: 'writer-secret', requestId: 'id-2', clientAddress: 'writer-secret' });
+      secrets = ['new-secret'];
+      observe({ ...hit, user: 'writer-secret', requestId: 'id-new-secret' });
+      const [first, second, afterReload] = lines();
+      expect(JSON.stringify([first, second])).to.not.match(/writer-secret|pw@|abc/);
+      expect([first?.user, first?.reqId, second?.client]).to.deep.equal([MASK, `id-${MASK}`, MASK]);
+      expect(first?.fingerprints).to.deep.equal([`SELECT url ( 'http://u:${MASK}@h/?password=${MASK}' ) , 'new-secret'`]);
+      // The part kept from the lines before is masked again with the new secrets.
+      expect(JSON.stringify(afterReload)).to.not.match(/new-secret|pw@|abc/);
+      expect([afterReload?.user, afterReload?.reqId]).to.deep.equal(['writer-secret', `id-${MASK}`]);
+    });
   });
 
   describe('logger', () => {
