@@ -89,6 +89,9 @@ export const LOCAL_USERS = {
   admin: { user: 'default', password: '' },
 } as const satisfies LocalCluster['users'];
 
+/** A read user whose profile has readonly = 1: it may set no setting in the URL (tests of chgate's fallbacks). */
+export const STRICT_READ_USER = { user: 'chgate_strict_reader', password: 'strict-secret' } as const;
+
 export const SAMPLE_ROWS = [
   { id: 1, name: 'alpha', value: 1.5 },
   { id: 2, name: 'beta', value: 2.5 },
@@ -536,7 +539,8 @@ function renderUsersConfig(): string {
             <quota>default</quota>
         </${name}>`;
   // log_queries=1 so tests can see who ran what in system.query_log (after SYSTEM FLUSH LOGS).
-  // readonly=2: writes refused (code 164) but URL settings such as max_execution_time allowed.
+  // readonly=2: writes refused (code 164) but URL settings such as max_execution_time allowed; readonly=1 refuses
+  // those too (even enable_http_compression), as many operators' read users are set up.
   return `<?xml version="1.0"?>
 <yandex>
     <profiles>
@@ -550,11 +554,16 @@ function renderUsersConfig(): string {
             <profile>default</profile>
             <readonly>2</readonly>
         </chgate_readonly>
+        <chgate_readonly_strict>
+            <profile>default</profile>
+            <readonly>1</readonly>
+        </chgate_readonly_strict>
     </profiles>
     <users>
 ${user(LOCAL_USERS.admin.user, LOCAL_USERS.admin.password, 'default')}
 ${user(LOCAL_USERS.writer.user, LOCAL_USERS.writer.password, 'default')}
 ${user(LOCAL_USERS.reader.user, LOCAL_USERS.reader.password, 'chgate_readonly')}
+${user(STRICT_READ_USER.user, STRICT_READ_USER.password, 'chgate_readonly_strict')}
     </users>
     <quotas>
         <default>

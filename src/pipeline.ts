@@ -10,7 +10,7 @@ import type { RequestLimits } from './limits/create-request-limits.js';
 import type { Logger } from './log/create-logger.js';
 import type { Metrics } from './metrics/create-metrics.js';
 import { createClientResponse, type ClientResponse } from './response/client-response.js';
-import { negotiateEncoding } from './response/negotiate-encoding.js';
+import { negotiateEncoding, proxyEncodings } from './response/negotiate-encoding.js';
 import { routeLabel } from './routing/decide-route.js';
 import { requestRoute, type RequestRoute } from './routing/request-route.js';
 import type { PlannedStatement } from './routing/plan-body.js';
@@ -219,7 +219,8 @@ export function createPipeline(deps: PipelineDependencies) {
     if (choice?.by === 'clickhouse') {
       decoded.params.set('enable_http_compression', '1');
       decoded.forwardHeaders['accept-encoding'] = choice.encoding;
-      return { by: 'clickhouse' };
+      const madeByChgate = proxyEncodings.find((encoding) => encoding === choice.encoding);
+      return { by: 'clickhouse', whenRefused: madeByChgate && { by: 'chgate', encoding: madeByChgate, brotliQuality: settings.brotliQuality } };
     }
     // ClickHouse is not asked to compress: it sends identity, and chgate compresses (when the client takes any).
     delete decoded.forwardHeaders['accept-encoding'];

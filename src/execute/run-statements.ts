@@ -15,7 +15,7 @@ import { sqlStringLiteral } from '../sql/names.js';
 import { applySessionParams } from '../session/session-params.js';
 import { backendUserHeaders } from '../upstream/backend-user-headers.js';
 import { sendAsBackendUser } from '../upstream/backend-user.js';
-import { clickHouseErrorCode, isUnknownTableError } from '../upstream/clickhouse-error-code.js';
+import { clickHouseErrorCode, isCompressionRefused, isUnknownTableError } from '../upstream/clickhouse-error-code.js';
 import {
   describeUpstreamFailure,
   isAmbiguousWriteFailure,
@@ -51,8 +51,14 @@ export interface StatementContext {
    * was asked for it (enable_http_compression=1), so an error answer, which ClickHouse compresses too, goes to the
    * client decoded, as it would have without chgate's asking; `chgate`, outputs are compressed here.
    */
-  compression?: { by: 'clickhouse' } | { by: 'chgate'; encoding: ProxyEncoding; brotliQuality: number } | undefined;
+  compression?: { by: 'clickhouse'; whenRefused: ChgateCompression | undefined } | ChgateCompression | undefined;
 }
+
+/**
+ * Compression made by chgate. As the fallback of a `clickhouse` choice (ClickHouse refused the setting), the same
+ * encoding when chgate makes it, else none: the cache key already names the encoding the client was promised.
+ */
+export type ChgateCompression = { by: 'chgate'; encoding: ProxyEncoding; brotliQuality: number };
 
 type StatementOutcome =
   | { kind: 'streamed'; upstream: UpstreamResponse; node: UpstreamNode; endedWithException: boolean }
@@ -247,6 +253,15 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
           }
           const sentByClickHouse = upstream.headers['x-clickhouse-server-display-name'] !== undefined;
           const code = clickHouseErrorCode(upstream.headers, errorBody);
+          if (mayRetry && context.compression?.by === 'clickhouse' && isCompressionRefused(code, errorBody)) {
+            // A readonly = 1 read user may set nothing: the same node again, without the setting; chgate compresses.
+            decoded.params.delete('enable_http_compression');
+            delete decoded.forwardHeaders['accept-encoding'];
+            context.compression = context.compression.whenRefused;
+            cluster.noteCompressionRefused();
+            switchTo(choice, 'compression-refused');
+            continue;
+          }
           if (!isRead && isAmbiguousWriteResponse(upstream.statusCode, sentByClickHouse, code) && (await resendDeduplicated())) continue;
           // Compressed only because chgate asked: the client gets it as ClickHouse would have sent it otherwise.
           if (context.compression?.by === 'clickhouse' && errorBody !== received) {

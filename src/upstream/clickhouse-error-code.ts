@@ -17,3 +17,13 @@ export function isUnknownTableError(headers: UpstreamResponse['headers'], body: 
   const code = clickHouseErrorCode(headers, body);
   return code === unknownTable || code === unknownDatabase;
 }
+
+const readonly = 164;
+
+/**
+ * ClickHouse refused enable_http_compression (`Cannot modify 'enable_http_compression' setting in readonly mode`):
+ * the user's profile has readonly = 1. The setting's name tells it from a setting the client sent itself.
+ */
+export function isCompressionRefused(code: number | undefined, body: Buffer): boolean {
+  return code === readonly && body.subarray(0, 1024).includes('enable_http_compression');
+}

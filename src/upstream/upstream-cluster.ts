@@ -36,8 +36,13 @@ export interface UpstreamCluster {
   readonly readUser: string;
   /** Run a read refused by a replica for an unknown table or database again on a writer. */
   readonly retryUnknownTableOnWriter: boolean;
-  /** Content-Encodings its ClickHouse makes with enable_http_compression=1, preferred first. */
+  /**
+   * Content-Encodings its ClickHouse makes with enable_http_compression=1, preferred first; none for
+   * COMPRESSION_REFUSED_MS after its read user was refused that setting (a `readonly = 1` profile).
+   */
   readonly compressionEncodings: readonly string[];
+  /** ClickHouse refused enable_http_compression to the read user: chgate compresses for a while instead. */
+  noteCompressionRefused(): void;
   /** How writes are sent again: INSERT bodies kept for a deduplicated resend, the wait for a writer. */
   readonly writeRetry: WriteRetryConfig;
   /**
@@ -53,6 +58,13 @@ export interface UpstreamCluster {
   /** Stops the cluster: requests in flight finish, then every pool closes. */
   close(): Promise<void>;
 }
+
+/**
+ * After ClickHouse refused enable_http_compression, reads are not asked for compression for this long: a
+ * `readonly = 1` read user refuses every setting, and each refusal costs a second round trip. Asked again after it,
+ * so a profile changed to `readonly = 2` is noticed.
+ */
+export const COMPRESSION_REFUSED_MS = 60_000;
 
 /** A removed node stays open this long after its last request, for statements that picked it just before. */
 export const REMOVED_NODE_GRACE_MS = 1_000;
@@ -137,6 +149,7 @@ export function createUpstreamCluster(initial: ClusterConfig, hooks: UpstreamClu
     return changes;
   };
   apply(initial);
+  let compressionRefusedUntil = 0;
 
   const nodesOf = (lives: readonly LiveNode[]): UpstreamNode[] => lives.map((live) => live.node);
 
@@ -149,7 +162,10 @@ export function createUpstreamCluster(initial: ClusterConfig, hooks: UpstreamClu
       return config.readUser.user;
     },
     get compressionEncodings() {
-      return config.compressionEncodings;
+      return Date.now() < compressionRefusedUntil ? [] : config.compressionEncodings;
+    },
+    noteCompressionRefused() {
+      compressionRefusedUntil = Date.now() + COMPRESSION_REFUSED_MS;
     },
     get retryUnknownTableOnWriter() {
       return config.retryUnknownTableOnWriter;

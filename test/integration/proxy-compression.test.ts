@@ -8,7 +8,7 @@
  */
 import { expect } from 'chai';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import { type LocalCluster } from '../../scripts/local-cluster.js';
+import { STRICT_READ_USER, type LocalCluster } from '../../scripts/local-cluster.js';
 import { startTestChgate, type TestChgate } from '../helpers/chgate.js';
 import {
   baseCacheBlock,
@@ -36,6 +36,7 @@ describe('response compression', function () {
   let cluster: LocalCluster;
   let chgate: TestChgate;
   let uncompressing: TestChgate;
+  let strictReader: TestChgate;
   const tables = new Set<string>();
 
   before(async function () {
@@ -45,12 +46,18 @@ describe('response compression', function () {
     uncompressing = await startTestChgate(cluster, {
       editConfig: (yaml) => `${withCache({ cache: baseCacheBlock() })(yaml).replace(/^server:\n/m, 'server:\n  response_compression: { enabled: false }\n')}`,
     });
+    // Reads as a readonly = 1 user, which ClickHouse lets set no setting at all.
+    strictReader = await startTestChgate(cluster, {
+      editConfig: (yaml) =>
+        withCache({ cache: baseCacheBlock() })(yaml.replace(/read_user: \{[^}\n]*\}/, `read_user: { user: ${STRICT_READ_USER.user}, password: "${STRICT_READ_USER.password}" }`)),
+    });
   });
 
   after(async function () {
     this.timeout(60_000);
     await chgate?.stop();
     await uncompressing?.stop();
+    await strictReader?.stop();
     if (cluster) await dropEverywhere(cluster, tables);
   });
 
@@ -185,5 +192,47 @@ describe('response compression', function () {
     expect(response.status).to.equal(200);
     expect(response.headers['content-encoding']).to.equal(undefined);
     expect(response.text.split('\n')).to.have.length(1001);
+  });
+
+  it('a read user with readonly = 1 (may not set enable_http_compression): chgate compresses instead (and asks ClickHouse again after a minute)', async () => {
+    const refusals = async (): Promise<number> => {
+      const text = await (await fetch(`${strictReader.url}/metrics`)).text();
+      return [...text.matchAll(/^chgate_upstream_retries_total\{[^}]*reason="compression-refused"[^}]*\} (\d+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+    };
+    const t = await seededTable('strict');
+    const sql = `SELECT id, v FROM ${t} ORDER BY id`;
+    const plain = await send(strictReader.url, sql, { params: { no_cache: 1 } });
+    expect(plain.status, describeResponse(plain)).to.equal(200);
+    const profile = await send(strictReader.url, "SELECT value FROM system.settings WHERE name = 'readonly'", { params: { no_cache: 1 } });
+    expect(profile.text, 'reads run as the readonly = 1 user').to.equal('1\n');
+    expect(plain.text).to.equal('1\tone\n2\ttwo\n3\tthree\n');
+
+    // ClickHouse refuses the setting (code 164): sent again without it, and gzip made by chgate.
+    const first = await send(strictReader.url, sql, accepting('gzip'));
+    expect(first.status, describeResponse(first)).to.equal(200);
+    expect(first.headers['content-encoding']).to.equal('gzip');
+    expect(gunzipSync(first.body).equals(plain.body)).to.equal(true);
+    expect(await refusals()).to.equal(1);
+    // From now on chgate compresses without asking: its own entry (the key names who compresses), then hits.
+    expectMiss(await send(strictReader.url, sql, accepting('gzip')), 'compressed by chgate:');
+    const hit = await send(strictReader.url, sql, accepting('gzip'));
+    expectHit(hit, 'compressed by chgate, again:');
+    expect(hit.headers['content-encoding']).to.equal('gzip');
+    expect(gunzipSync(hit.body).equals(plain.body)).to.equal(true);
+
+    // For a while ClickHouse is not asked: no second refusal, deflate made by chgate as well.
+    for (const encoding of ['gzip', 'deflate'] as const) {
+      const response = await send(strictReader.url, `SELECT count() FROM ${t}`, accepting(encoding, { params: { no_cache: 1 } }));
+      expect(response.status, describeResponse(response)).to.equal(200);
+      expect(response.headers['content-encoding']).to.equal(encoding);
+      expect(decoders[encoding]?.(response.body).toString('utf8')).to.equal('3\n');
+    }
+    expect(await refusals()).to.equal(1);
+
+    // A setting the client sent itself is refused as before: one answer, no retry.
+    const own = await send(strictReader.url, sql, accepting('gzip', { params: { no_cache: 1, max_result_rows: 10 } }));
+    expect(own.status, describeResponse(own)).to.equal(500);
+    expect(own.headers['x-clickhouse-exception-code']).to.equal('164');
+    expect(await refusals()).to.equal(1);
   });
 });
