@@ -4,7 +4,8 @@
  * measured in one run, interleaved in short slices (alternating which goes first), so drift in machine load hits
  * both alike. With its own stack and wrk installed (apt), chgate is pinned to CPU 0 and wrk to CPU 1, so req/s is
  * what chgate does on one core (the issue's target: above 20,000 hits/s); it also reports chgate's CPU time per
- * request (from /proc). Without wrk, an undici client on the same cores drives it (--load undici).
+ * request (from /proc), and a bare node:http server answering the same bytes on the same core, in the same slices
+ * (the ceiling of any Node server there). Without wrk, an undici client on the same cores drives it (--load undici).
  *
  * Stores: one chgate per cache store (`--store memory,sqlite,redis`, all three by default) on the same cluster, all
  * pinned to the same core, measured in the same interleaved slices, so the hit rates of the stores compare in one
@@ -26,6 +27,7 @@
  * Own stack: cluster ports 19700..19739, chgates on 127.0.0.1:19790 and up (one per store), redis-server on 19799,
  * files under <tmpdir>/chgate-bench-19700 (`--base-port`, `--chgate-port` move them).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -71,8 +73,28 @@ interface Target {
   url: string;
   pid: number | undefined;
   path: string;
-  /** The X-Cache every response must carry. */
-  expectedCache: 'HIT' | 'BYPASS';
+  /** The X-Cache every response must carry; undefined for the bare node:http server (not a chgate). */
+  expectedCache: 'HIT' | 'BYPASS' | undefined;
+}
+
+/** The name of the bare node:http reference's rows: the ceiling of any Node server on that core. */
+const BARE = 'bare node:http';
+
+/**
+ * A bare node:http server answering every request with `body` (the query's bytes and content type, as a hit sends
+ * them): what one core does for Node's HTTP alone, measured in the same slices as chgate.
+ */
+function startBareServer(port: number, body: string): ChildProcess {
+  const script = `
+    const body = Buffer.from(process.env.BARE_BODY, 'base64');
+    require('node:http').createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'text/tab-separated-values; charset=UTF-8', 'content-length': body.length });
+        response.end(body);
+      });
+    }).listen(${port}, '127.0.0.1');`;
+  return spawn(process.execPath, ['-e', script], { stdio: 'ignore', env: { ...process.env, BARE_BODY: Buffer.from(body).toString('base64') } });
 }
 
 
@@ -150,11 +172,12 @@ async function measureWithWrk(targets: Target[], concurrency: number, options: {
   const headers = credentialHeaders();
   const run = async (target: Target, ms: number): Promise<Sample & { p50: number; p99: number }> => {
     const result = target.expectedCache === 'HIT' ? 'hit' : 'bypass';
-    const before = await cacheRequestsTotal(target.url, result);
+    const isChgate = target.expectedCache !== undefined;
+    const before = isChgate ? await cacheRequestsTotal(target.url, result) : 0;
     const cpuBefore = processCpuMs(target.pid);
     const wrk = runWrk({ url: new URL(target.path, target.url).toString(), method: 'POST', body: QUERY, headers, connections: concurrency, durationSeconds: Math.max(1, Math.round(ms / 1000)), pinCpu: '1' });
     const cpuAfter = processCpuMs(target.pid);
-    const counted = (await cacheRequestsTotal(target.url, result)) - before;
+    const counted = isChgate ? (await cacheRequestsTotal(target.url, result)) - before : wrk.requests;
     // Requests still in flight when wrk stops are counted by chgate, not by wrk: at most one per connection.
     const unexplained = Math.max(0, Math.abs(wrk.requests - counted) - concurrency);
     return {
@@ -241,13 +264,17 @@ function printHitTable(rows: Row[]): void {
   const perCore = (micros: number) => (Number.isFinite(micros) && micros > 0 ? (1e6 / micros).toFixed(0) : '-');
   for (const concurrency of new Set(rows.map((r) => r.concurrency))) {
     const cell = rows.filter((r) => r.concurrency === concurrency);
-    const hits = cell.filter((r) => r.target !== 'no_cache');
+    const hits = cell.filter((r) => r.target !== 'no_cache' && r.target !== BARE);
     const uncached = cell.find((r) => r.target === 'no_cache')!;
-    for (const r of [...hits, uncached]) {
+    const bare = cell.find((r) => r.target === BARE);
+    for (const r of [...hits, uncached, ...(bare ? [bare] : [])]) {
       lines.push([String(concurrency), r.target, r.rps.toFixed(0), r.p50.toFixed(3), r.p99.toFixed(3), cpu(r.cpuMicrosPerRequest), perCore(r.cpuMicrosPerRequest), String(r.errors)]);
     }
-    for (const hit of hits) {
-      lines.push([String(concurrency), `${hit.target}/no_cache`, ratio(hit.rps, uncached.rps), ratio(hit.p50, uncached.p50), ratio(hit.p99, uncached.p99), ratio(hit.cpuMicrosPerRequest, uncached.cpuMicrosPerRequest), '', '']);
+    const references: Array<[Row, string]> = [[uncached, 'no_cache'], ...(bare ? [[bare, 'bare'] as [Row, string]] : [])];
+    for (const [reference, name] of references) {
+      for (const hit of hits) {
+        lines.push([String(concurrency), `${hit.target}/${name}`, ratio(hit.rps, reference.rps), ratio(hit.p50, reference.p50), ratio(hit.p99, reference.p99), ratio(hit.cpuMicrosPerRequest, reference.cpuMicrosPerRequest), '', '']);
+      }
     }
   }
   printTable(['conns', 'target', 'req/s', 'p50 ms', 'p99 ms', 'chgate CPU µs/req', 'req/s per chgate core', 'errors'], lines);
@@ -369,6 +396,7 @@ async function main(): Promise<void> {
   const chgatePort = Number(args['chgate-port']);
 
   const stack = createBenchStackOwner();
+  let bare: ChildProcess | undefined;
   try {
     let baseUrl = args.url;
     let pid: number | undefined;
@@ -448,8 +476,15 @@ async function main(): Promise<void> {
     }
 
     const useWrk = args.load === 'wrk' || (args.load === 'auto' && pid !== undefined && hasWrk());
+    // With wrk (on the other core), a bare node:http server on chgate's core, in the same slices.
+    if (useWrk && pid !== undefined) {
+      const barePort = chgatePort + 8;
+      bare = startBareServer(barePort, reference.text);
+      await waitForBare(`http://127.0.0.1:${barePort}`);
+    }
     if (useWrk) {
       for (const chgate of chgates) if (chgate.pid !== undefined) pinProcess(chgate.pid, '0');
+      if (bare?.pid !== undefined) pinProcess(bare.pid, '0');
       // In production Redis is another machine; here it shares the load generator's core, not chgate's.
       const redisPid = stack.redisPid();
       if (redisPid !== undefined) pinProcess(redisPid, '1');
@@ -464,6 +499,7 @@ async function main(): Promise<void> {
     const targets: Target[] = [
       ...chgates.map((chgate): Target => ({ name: `hit (${chgate.label ?? chgate.store})`, url: chgate.url, pid: chgate.pid, path: '/', expectedCache: 'HIT' })),
       { name: 'no_cache', url: baseUrl, pid, path: '/?no_cache=1', expectedCache: 'BYPASS' },
+      ...(bare ? [{ name: BARE, url: `http://127.0.0.1:${chgatePort + 8}`, pid: bare.pid, path: '/', expectedCache: undefined }] : []),
     ];
     const rows: Row[] = [];
     for (const concurrency of concurrencies) {
@@ -478,8 +514,21 @@ async function main(): Promise<void> {
 
     if (keys > 0) await memoryCheck(baseUrl, keys, args.url === undefined ? limitBytes : undefined, pid);
   } finally {
+    bare?.kill();
     await stack.stop();
   }
+}
+
+async function waitForBare(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    try {
+      await (await fetch(url, { method: 'POST', body: QUERY })).arrayBuffer();
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  throw new Error(`the bare node:http server at ${url} did not start`);
 }
 
 await main().catch((error: unknown) => {

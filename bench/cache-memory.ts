@@ -31,6 +31,7 @@ import { getHeapStatistics } from 'node:v8';
 import { defaultCacheConfig, type CacheConfig } from '../src/cache/cache-config.js';
 import { openQueryCache, type CacheRequest, type QueryCache } from '../src/cache/create-query-cache.js';
 import type { StatementClassification } from '../src/sql/types.js';
+import { chgateProcessEnv } from '../scripts/local-cluster.js';
 import { printTable } from './lib/report.js';
 
 const mib = 1024 * 1024;
@@ -250,8 +251,10 @@ function runChild(scenario: Scenario): Promise<ScenarioResult> {
     '--import',
     'tsx',
   ];
+  // The environment chgate runs with (scripts/local-cluster.ts): two malloc arenas unless MALLOC_ARENA_MAX is set.
   const child = spawn(process.execPath, [...nodeArgs, fileURLToPath(import.meta.url), '--child', JSON.stringify(scenario)], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: chgateProcessEnv(process.env),
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -326,7 +329,7 @@ async function main(): Promise<void> {
     results.push(result);
     printScenario(result);
   }
-  console.log(`\nverdict (node flags: ${args['node-flags'] || 'none'}): peak RSS growth over the warm baseline, target ≤ 1.5 × limit; ` +
+  console.log(`\nverdict (node flags: ${args['node-flags'] || 'none'}; MALLOC_ARENA_MAX=${chgateProcessEnv(process.env).MALLOC_ARENA_MAX}): peak RSS growth over the warm baseline, target ≤ 1.5 × limit; ` +
     'and peak RSS against the cold start + limit + 60 MiB');
   printTable(
     ['limit', 'bodies', 'cold rss', 'warm rss', 'peak rss', 'peak growth', 'growth/limit', '≤ 1.5x', 'from cold', '≤ cold+limit+60', 'writes pending (peak)', 'not stored'],
