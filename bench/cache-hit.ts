@@ -28,7 +28,6 @@
  * files under <tmpdir>/chgate-bench-19700 (`--base-port`, `--chgate-port` move them).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -36,6 +35,7 @@ import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { parse, stringify } from 'yaml';
 import { cacheRequestsTotal } from './lib/chgate-metrics.js';
+import { cpuMsOf, rssBytesOf } from './lib/proc-stats.js';
 import { median, mergeSample, percentile, printTable, ratio, type Sample } from './lib/report.js';
 import { createBenchStackOwner } from './lib/stack.js';
 import { hasWrk, pinProcess, runWrk } from './lib/wrk.js';
@@ -100,28 +100,10 @@ function startBareServer(port: number, body: string): ChildProcess {
 
 const emptySample = (): Sample => ({ ok: 0, errors: 0, elapsedMs: 0, cpuMs: 0, latenciesMs: [] });
 
-/** utime + stime of a process in ms, from /proc (undefined when not ours or not Linux). */
-function processCpuMs(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After the command: state is field 3, utime 14 and stime 15 (1-based), in clock ticks (100 per second on Linux).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return undefined;
-  }
-}
+/** utime + stime of a process in ms, from /proc (undefined when not ours). */
+const processCpuMs = (pid: number | undefined): number | undefined => (pid === undefined ? undefined : cpuMsOf([pid]));
 
-function processRssBytes(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match?.[1] === undefined ? undefined : Number(match[1]) * 1024;
-  } catch {
-    return undefined;
-  }
-}
+const processRssBytes = (pid: number | undefined): number | undefined => (pid === undefined ? undefined : rssBytesOf([pid]));
 
 function credentialHeaders(): Record<string, string> {
   return args.user === undefined ? {} : { 'x-clickhouse-user': args.user, 'x-clickhouse-key': args.password };
