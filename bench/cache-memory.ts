@@ -31,7 +31,7 @@ import { getHeapStatistics } from 'node:v8';
 import { defaultCacheConfig, type CacheConfig } from '../src/cache/cache-config.js';
 import { openQueryCache, type CacheRequest, type QueryCache } from '../src/cache/create-query-cache.js';
 import type { StatementClassification } from '../src/sql/types.js';
-import { chgateProcessEnv } from '../scripts/local-cluster.js';
+import { chgateProcessEnv } from '../scripts/chgate-process-env.js';
 import { printTable } from './lib/report.js';
 
 const mib = 1024 * 1024;

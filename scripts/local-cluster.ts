@@ -13,6 +13,7 @@ import { createConnection, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
+import { chgateProcessEnv } from './chgate-process-env.js';
 
 export const CLUSTER_NAME = 'chgate_local';
 export const SAMPLE_TABLE = 'default.table_name';
@@ -916,15 +917,6 @@ export interface ChgateProcessOptions {
   entry?: string;
   /** Node options before the entry script (e.g. --cpu-prof, which NODE_OPTIONS does not take). */
   nodeArgs?: string[];
-}
-
-/**
- * The environment chgate is run with (README "Memory"): glibc's malloc keeps memory freed by each thread in that
- * thread's arena, and SQLite works on libuv's thread pool, so with the default arena count chgate's RSS under a
- * million distinct keys grew to about 2x the cache bound, 1.1x with two arenas. An operator's own value is kept.
- */
-export function chgateProcessEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? '2' };
 }
 
 /** Starts `node bin/chgate.js serve --config FILE` (own process group, output to logFile) and waits for /ping. */
