@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { ClusterConfig } from '../../../src/config/config.js';
 import { parseConfigText } from '../../../src/config/load-config.js';
-import { REMOVED_NODE_GRACE_MS, createUpstreamCluster, pickLeastLoaded } from '../../../src/upstream/upstream-cluster.js';
+import { COMPRESSION_REFUSED_MS, REMOVED_NODE_GRACE_MS, createUpstreamCluster, pickLeastLoaded } from '../../../src/upstream/upstream-cluster.js';
 import type { UpstreamNode } from '../../../src/upstream/upstream-node.js';
 
 function fakeNode(name: string, inFlight: number, weight = 1): UpstreamNode {
@@ -80,6 +80,24 @@ users:
       const error = await replica1!.request({ method: 'GET', path: '/', headers: {}, body: null }).catch((caught: unknown) => caught);
       expect(error).to.have.property('code', 'CHGATE_NODE_CLOSED');
     } finally {
+      await cluster.close();
+    }
+  });
+
+  it('offers no ClickHouse-made encodings for COMPRESSION_REFUSED_MS after a refusal, then the configured ones again', async () => {
+    const cluster = createUpstreamCluster(clusterConfig([node('replica1', 2)]));
+    const realNow = Date.now;
+    try {
+      expect(cluster.compressionEncodings).to.deep.equal(['gzip', 'deflate']);
+      cluster.noteCompressionRefused();
+      expect(cluster.compressionEncodings).to.deep.equal([]);
+      const refusedAt = realNow();
+      Date.now = () => refusedAt + COMPRESSION_REFUSED_MS - 1_000;
+      expect(cluster.compressionEncodings).to.deep.equal([]);
+      Date.now = () => refusedAt + COMPRESSION_REFUSED_MS + 1_000;
+      expect(cluster.compressionEncodings).to.deep.equal(['gzip', 'deflate']);
+    } finally {
+      Date.now = realNow;
       await cluster.close();
     }
   });
