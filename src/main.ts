@@ -249,7 +249,8 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
   const recentErrors = createRecentErrors({ capacity: config.status.recentErrors });
   requestObservers.push(digest.observe, traffic.observe, recentErrors.observe);
   // The access log and slow-query log (README "Logs"), with the `log:` settings of the moment.
-  requestObservers.push(createAccessLog(logger, () => current.log));
+  const accessLog = createAccessLog(logger, () => current.log);
+  requestObservers.push(accessLog);
   const startedAtMs = Date.now();
   const handleQuery = createPipeline({
     observeRequest: combineRequestObservers(requestObservers, (error) => logger.error('request observer failed', { error: String(error) })),
@@ -369,6 +370,8 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
     const needsRestart = findRestartOnlyChanges(current, next);
     for (const each of servers) applyServerLimits(each, { ...serverLimits(next.server), maxHeaderBytes: current.server.maxHeaderBytes });
     warnUnverifiedTls(next, logger);
+    // Lines of requests finished before the swap are masked with the secrets they were served under.
+    accessLog.flush();
     // What needs a restart keeps its running value, so the running config stays true to what runs.
     current = {
       ...next,
@@ -453,6 +456,7 @@ export async function startChgate(config: Config, options: { logger?: Logger; me
       await tracking.close();
       await cache.close();
       await Promise.all([...clusters.values()].map((cluster) => cluster.close()));
+      accessLog.flush();
       ownLogger?.flush();
     },
   };

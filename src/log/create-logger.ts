@@ -22,7 +22,7 @@ export interface Logger {
    * would write them: the access log's line per request, which pino's generic serializer made several times dearer
    * than the rest of a cache hit.
    */
-  writeJson?(level: Exclude<LogLevel, 'silent'>, message: string, fieldMembers: string, premasked?: boolean): void;
+  writeJson?(level: Exclude<LogLevel, 'silent'>, message: string, fieldMembers: string, premasked?: boolean, atMs?: number): void;
   /**
    * Masks text the way this logger masks its lines, with the secrets of the moment: the same function until they
    * change (a reload), so a caller may keep text masked by it while it is the one returned. With writeJson's
@@ -35,7 +35,7 @@ export interface Logger {
 export interface RootLogger extends Logger {
   withSecrets(secrets: () => readonly string[]): Logger;
   isLevelEnabled(level: Exclude<LogLevel, 'silent'>): boolean;
-  writeJson(level: Exclude<LogLevel, 'silent'>, message: string, fieldMembers: string, premasked?: boolean): void;
+  writeJson(level: Exclude<LogLevel, 'silent'>, message: string, fieldMembers: string, premasked?: boolean, atMs?: number): void;
   lineMasker(): (text: string) => string;
   setLevel(level: LogLevel): void;
   /** Writes what is buffered, synchronously (shutdown, process exit). */
@@ -164,8 +164,7 @@ export function createLogger(level: LogLevel = 'info', destination: NodeJS.Writa
   const enabled = (at: Exclude<LogLevel, 'silent'>): boolean => order[at] >= order[state.level];
   // ISO time, formatted once per millisecond: under load many lines share one.
   const clock = { ms: 0, text: '' };
-  const isoTime = (): string => {
-    const now = Date.now();
+  const isoTime = (now = Date.now()): string => {
     if (now !== clock.ms) {
       clock.ms = now;
       clock.text = `,"time":"${new Date(now).toISOString()}"`;
@@ -201,11 +200,11 @@ export function createLogger(level: LogLevel = 'info', destination: NodeJS.Writa
       warn: (message, fields) => enabled('warn') && out.warn(fields ?? {}, message),
       error: (message, fields) => enabled('error') && out.error(fields ?? {}, message),
       isLevelEnabled: enabled,
-      writeJson: (at, message, fieldMembers, premasked = false) => {
+      writeJson: (at, message, fieldMembers, premasked = false, atMs = Date.now()) => {
         if (!enabled(at)) return;
         // The shape of pino's lines above: level, time, the fields, msg.
         const fields = fieldMembers === '' ? '' : `,${fieldMembers}`;
-        const line = `{"level":"${at}"${isoTime()}${fields},"msg":${JSON.stringify(message)}}`;
+        const line = `{"level":"${at}"${isoTime(atMs)}${fields},"msg":${JSON.stringify(message)}}`;
         destination.write(`${premasked ? line : mask(line, secrets())}\n`);
       },
       lineMasker,

