@@ -7,7 +7,8 @@
  * request (from /proc), and a bare node:http server answering the same bytes on the same core, in the same slices
  * (the ceiling of any Node server there). Without wrk, an undici client on the same cores drives it (--load undici).
  *
- * Stores: one chgate per cache store (`--store memory,sqlite,redis`, all three by default) on the same cluster, all
+ * Stores: one chgate per cache store (`--store memory,sqlite,redis`, all three by default) on the same cluster (and
+ * one more for the no_cache cells, so pass-through traffic does not weigh on any chgate's hits), all
  * pinned to the same core, measured in the same interleaved slices, so the hit rates of the stores compare in one
  * run. Every chgate writes the access log (a JSON line per request, the default); one more runs the first store with
  * log.requests: false (`--access-log on` leaves it out), so what the log costs a hit shows in the same run. The
@@ -382,6 +383,7 @@ async function main(): Promise<void> {
   try {
     let baseUrl = args.url;
     let pid: number | undefined;
+    let noCache: { url: string; pid: number | undefined } | undefined;
     /** One chgate per store; the first one also answers the no_cache requests and the memory check. */
     const chgates: Array<{ store: StoreKind; url: string; pid: number | undefined; label?: string }> = [];
     if (baseUrl !== undefined) chgates.push({ store: stores[0]!, url: baseUrl, pid: undefined });
@@ -431,6 +433,10 @@ async function main(): Promise<void> {
         const twin = await stack.startChgate(chgatePort + others.length + 1, quiet, `${first} store, log.requests: false`);
         chgates.push({ store: first, url: twin.chgateUrl, pid: twin.chgate.pid, label: `${first}, no access log` });
       }
+      // The no_cache cells run on a chgate of their own: pass-through traffic leaves garbage and pooled connections
+      // that made the hits of a chgate serving both ~10 us dearer than those of its twins.
+      const passThrough = await stack.startChgate(chgatePort + others.length + 2, withStore(first, redisUrl), `${first} store, no_cache cells`);
+      noCache = { url: passThrough.chgateUrl, pid: passThrough.chgate.pid };
       baseUrl = started.chgateUrl;
       pid = started.chgate.pid;
     }
@@ -466,6 +472,7 @@ async function main(): Promise<void> {
     }
     if (useWrk) {
       for (const chgate of chgates) if (chgate.pid !== undefined) pinProcess(chgate.pid, '0');
+      if (noCache?.pid !== undefined) pinProcess(noCache.pid, '0');
       if (bare?.pid !== undefined) pinProcess(bare.pid, '0');
       // In production Redis is another machine; here it shares the load generator's core, not chgate's.
       const redisPid = stack.redisPid();
@@ -480,7 +487,7 @@ async function main(): Promise<void> {
     console.log(`${durationMs / 1000} s per cell in ${slices} interleaved slices, after a ${warmupMs / 1000} s warm-up; every response checked (bytes, X-Cache)\n`);
     const targets: Target[] = [
       ...chgates.map((chgate): Target => ({ name: `hit (${chgate.label ?? chgate.store})`, url: chgate.url, pid: chgate.pid, path: '/', expectedCache: 'HIT' })),
-      { name: 'no_cache', url: baseUrl, pid, path: '/?no_cache=1', expectedCache: 'BYPASS' },
+      { name: 'no_cache', url: noCache?.url ?? baseUrl, pid: noCache?.pid ?? pid, path: '/?no_cache=1', expectedCache: 'BYPASS' },
       ...(bare ? [{ name: BARE, url: `http://127.0.0.1:${chgatePort + 8}`, pid: bare.pid, path: '/', expectedCache: undefined }] : []),
     ];
     const rows: Row[] = [];
