@@ -283,7 +283,11 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
             retryOn(sameGroup, 'socket');
             continue;
           }
-          throw error;
+          if (isRead || output.isStarted) throw error;
+          // ClickHouse answers a write once it is done, so one whose answer broke after the status most likely ran:
+          // a deduplicated resend makes that certain (the client has seen nothing yet), else it is told it may have.
+          if (await resendDeduplicated()) continue;
+          throw error instanceof ChgateError ? writeError(error) : error;
         }
       }
     } finally {

@@ -57,6 +57,7 @@ function editLocal(edit: (local: LocalConfig) => void) {
  */
 async function startCuttingRelay(target: { host: string; port: number }) {
   let armed = 0;
+  let afterHeaders = false;
   let cut = 0;
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
@@ -69,9 +70,19 @@ async function startCuttingRelay(target: { host: string; port: number }) {
     });
     upstream.on('data', (chunk: Buffer) => {
       if (armed > 0 && request.includes('INSERT INTO')) {
+        // After the headers: the status line and headers reach chgate, the (empty, chunked) body never ends.
+        const headersEnd = afterHeaders ? chunk.indexOf('\r\n\r\n') : -1;
+        if (afterHeaders && headersEnd < 0) {
+          client.write(chunk);
+          return;
+        }
         armed -= 1;
         cut += 1;
-        client.resetAndDestroy();
+        if (afterHeaders) {
+          client.write(chunk.subarray(0, headersEnd + 4), () => client.resetAndDestroy());
+        } else {
+          client.resetAndDestroy();
+        }
         upstream.destroy();
         return;
       }
@@ -90,9 +101,10 @@ async function startCuttingRelay(target: { host: string; port: number }) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    /** Cut the next `count` INSERT answers. */
-    arm(count: number): void {
+    /** Cut the next `count` INSERT answers: before their first byte, or (`afterHeaders`) after their headers. */
+    arm(count: number, options: { afterHeaders?: boolean } = {}): void {
       armed = count;
+      afterHeaders = options.afterHeaders ?? false;
     },
     cuts: () => cut,
     close: () =>
@@ -194,8 +206,8 @@ describe('writes through writer failures on its own cluster (writer + 2 replicas
       return Number((await queryNode(cluster.writer, sql, admin())).trim());
     }
 
-    async function insertCut(sql: string, queryId: string, options: { data?: string; params?: Record<string, string> } = {}) {
-      relay.arm(1);
+    async function insertCut(sql: string, queryId: string, options: { data?: string; params?: Record<string, string>; afterHeaders?: boolean } = {}) {
+      relay.arm(1, { afterHeaders: options.afterHeaders ?? false });
       const cutsBefore = relay.cuts();
       const response = await requestNode({ url: chgate!.url }, sql, { params: { query_id: queryId, ...options.params }, data: options.data });
       expect(relay.cuts() - cutsBefore, 'the relay cut the first answer').to.equal(1);
@@ -211,6 +223,18 @@ describe('writes through writer failures on its own cluster (writer + 2 replicas
       expect(executions, 'both attempts reached ClickHouse').to.equal(2);
       expect(retries['insert-dedup']).to.equal(1);
       expect(await queryNode(cluster.writer, `SELECT id, count() FROM ${replicated} GROUP BY id ORDER BY id`, admin())).to.equal('1\t1\n2\t1\n3\t1\n');
+    });
+
+    it('resends it, deduplicated, when the answer breaks after its status line and headers came', async () => {
+      // ClickHouse answers an INSERT once it is done: a 200 whose body never ends means it ran (seen in CI when a
+      // SIGKILL landed between the two; chgate answered 502 then).
+      chgate = await throughRelay();
+      const queryId = `lost-answer-after-headers-${Date.now()}`;
+      const { response, executions, retries } = await insertCut(`INSERT INTO ${replicated} VALUES (7, 'g'), (8, 'h')`, queryId, { afterHeaders: true });
+      expect(response.status, response.body).to.equal(200);
+      expect(executions, 'both attempts reached ClickHouse').to.equal(2);
+      expect(retries['insert-dedup']).to.equal(1);
+      expect(await queryNode(cluster.writer, `SELECT id, count() FROM ${replicated} WHERE id IN (7, 8) GROUP BY id ORDER BY id`, admin())).to.equal('7\t1\n8\t1\n');
     });
 
     it('resends it to another writer that holds the same replicated table, where ClickHouse drops it too', async () => {
