@@ -35,6 +35,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { parse, stringify } from 'yaml';
+import { waitForHttpOk } from '../scripts/local-cluster.js';
 import { cacheRequestsTotal } from './lib/chgate-metrics.js';
 import { cpuMsOf, rssBytesOf } from './lib/proc-stats.js';
 import { median, mergeSample, percentile, printTable, ratio, type Sample } from './lib/report.js';
@@ -468,7 +469,7 @@ async function main(): Promise<void> {
     if (useWrk && pid !== undefined) {
       const barePort = chgatePort + 8;
       bare = startBareServer(barePort, reference.text);
-      await waitForBare(`http://127.0.0.1:${barePort}`);
+      await waitForHttpOk(`http://127.0.0.1:${barePort}/`, undefined, 5_000);
     }
     if (useWrk) {
       for (const chgate of chgates) if (chgate.pid !== undefined) pinProcess(chgate.pid, '0');
@@ -506,18 +507,6 @@ async function main(): Promise<void> {
     bare?.kill();
     await stack.stop();
   }
-}
-
-async function waitForBare(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    try {
-      await (await fetch(url, { method: 'POST', body: QUERY })).arrayBuffer();
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  throw new Error(`the bare node:http server at ${url} did not start`);
 }
 
 await main().catch((error: unknown) => {

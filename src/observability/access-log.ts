@@ -41,12 +41,12 @@ function statementMembers(statements: RequestRecord['statements']): string {
 
 /**
  * One request's line (README "Logs") as the members of a JSON object (no braces), field by field in a fixed order:
- * the one list of the access log's fields. `statementsPart` is statementMembers of the record's statements.
+ * the one list of the access log's fields.
  */
-function accessLogMembers(record: RequestRecord, slow: boolean, statementsPart: string): string {
+function accessLogMembers(record: RequestRecord, slow: boolean): string {
   const upstream = record.upstreamNodes.length === 0 ? '[]' : JSON.stringify(record.upstreamNodes.length > MAX_LISTED_STATEMENTS ? record.upstreamNodes.slice(0, MAX_LISTED_STATEMENTS) : record.upstreamNodes);
   return (
-    `"reqId":${JSON.stringify(record.requestId)},"user":${JSON.stringify(record.user)},"client":${JSON.stringify(record.clientAddress)},${statementsPart}` +
+    `"reqId":${JSON.stringify(record.requestId)},"user":${JSON.stringify(record.user)},"client":${JSON.stringify(record.clientAddress)},${statementMembers(record.statements)}` +
     `,"cache":${JSON.stringify(record.cache)},"cacheReason":${jsonStringOrNull(record.cacheReason)},"upstream":${upstream},"status":${jsonNumber(record.status)}` +
     `,"error":${jsonStringOrNull(record.error?.name)},"errorCode":${jsonNumberOrNull(record.error?.code)},"clickhouseErrorCode":${jsonNumberOrNull(record.clickhouseErrorCode)}` +
     `,"durationMs":${jsonNumber(Math.round(record.durationMs * 1000) / 1000)},"bytes":${jsonNumber(record.bytesSent)},"fastPath":${record.fastPath}${slow ? ',"slow":true' : ''}`
@@ -55,7 +55,7 @@ function accessLogMembers(record: RequestRecord, slow: boolean, statementsPart: 
 
 /** The fields of one request's line, as an object (for loggers that serialize fields themselves). */
 export function accessLogFields(record: RequestRecord, slow: boolean): LogFields {
-  return JSON.parse(`{${accessLogMembers(record, slow, statementMembers(record.statements))}}`) as LogFields;
+  return JSON.parse(`{${accessLogMembers(record, slow)}}`) as LogFields;
 }
 
 /** The access log's observer; `flush` writes the lines still waiting for the end of the event-loop turn. */
@@ -75,26 +75,14 @@ const MAX_PENDING_LINES = 256;
  */
 export function createAccessLog(logger: Logger, settings: () => AccessLogSettings): AccessLog {
   const { writeJson, lineMasker } = logger;
-  // The fast path hands over the same statements array for every hit of a remembered read: its part of the line is
-  // worked out once (a line is most of a hit's CPU otherwise).
-  const rememberedStatements = new WeakMap<RequestRecord['statements'], string>();
-  const statementsPart = (record: RequestRecord): string => {
-    if (!record.fastPath) return statementMembers(record.statements);
-    let part = rememberedStatements.get(record.statements);
-    if (part === undefined) {
-      part = statementMembers(record.statements);
-      rememberedStatements.set(record.statements, part);
-    }
-    return part;
-  };
   const rememberedHitLines = new WeakMap<RequestRecord['statements'], RememberedHitLine>();
-  // A fast-path hit's line differs from the last one of its remembered read only in the request id, client, time,
-  // duration and bytes: the rest is kept masked, and only those are masked per line (scanning the whole line for
-  // credentials cost more than building it).
+  // The fast path hands over the same statements array for every hit of a remembered read, and its line differs from
+  // the last one only in the request id, client, time, duration and bytes: the rest is worked out and masked once, and
+  // only those are masked per line (building and scanning the whole line was most of a hit's CPU).
   const hitLineMembers = (record: RequestRecord, slow: boolean, mask: (text: string) => string): string => {
     let remembered = rememberedHitLines.get(record.statements);
     if (remembered === undefined || !remembered.fits(record, mask)) {
-      remembered = rememberHitLine(record, statementsPart(record), mask);
+      remembered = rememberHitLine(record, mask);
       rememberedHitLines.set(record.statements, remembered);
     }
     return (
@@ -105,7 +93,7 @@ export function createAccessLog(logger: Logger, settings: () => AccessLogSetting
   const write = writeJson
     ? (level: 'info' | 'warn', message: string, record: RequestRecord, slow: boolean, atMs: number): void => {
         if (record.fastPath && lineMasker && isPlainHit(record)) writeJson(level, message, hitLineMembers(record, slow, lineMasker()), true, atMs);
-        else writeJson(level, message, accessLogMembers(record, slow, statementsPart(record)), false, atMs);
+        else writeJson(level, message, accessLogMembers(record, slow), false, atMs);
       }
     : (level: 'info' | 'warn', message: string, record: RequestRecord, slow: boolean): void => logger[level](message, accessLogFields(record, slow));
   const pending: PendingLine[] = [];
@@ -162,12 +150,12 @@ interface RememberedHitLine {
   fits(record: RequestRecord, mask: (text: string) => string): boolean;
 }
 
-function rememberHitLine(record: RequestRecord, statementsPart: string, mask: (text: string) => string): RememberedHitLine {
+function rememberHitLine(record: RequestRecord, mask: (text: string) => string): RememberedHitLine {
   const { user, status, cacheReason } = record;
   return {
     userMember: mask(`"user":${JSON.stringify(user)}`),
     constantMembers: mask(
-      `${statementsPart},"cache":"hit","cacheReason":${jsonStringOrNull(cacheReason)},"upstream":[],"status":${jsonNumber(status)},"error":null,"errorCode":null,"clickhouseErrorCode":null`,
+      `${statementMembers(record.statements)},"cache":"hit","cacheReason":${jsonStringOrNull(cacheReason)},"upstream":[],"status":${jsonNumber(status)},"error":null,"errorCode":null,"clickhouseErrorCode":null`,
     ),
     fits: (other, maskOfNow) => maskOfNow === mask && other.user === user && other.status === status && other.cacheReason === cacheReason,
   };

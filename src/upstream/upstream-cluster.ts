@@ -149,6 +149,7 @@ export function createUpstreamCluster(initial: ClusterConfig, hooks: UpstreamClu
     return changes;
   };
   apply(initial);
+  // Until when reads are not asked for ClickHouse's compression (noteCompressionRefused).
   let compressionRefusedUntil = 0;
 
   const nodesOf = (lives: readonly LiveNode[]): UpstreamNode[] => lives.map((live) => live.node);
