@@ -104,7 +104,16 @@ export function createUpstreamCluster(initial: ClusterConfig, hooks: UpstreamClu
     // One monitor per node, so a node can join or leave without touching the others' checks.
     const monitor = checked
       ? startHealthMonitor(
-          [{ name: node.name, health: checked, probe: createHttpProbe(node.url, role === 'writer' ? cluster.writeUser : cluster.readUser, health.timeoutMs, nodeConfig.tls) }],
+          [
+            {
+              name: node.name,
+              health: checked,
+              probe: createHttpProbe(node.url, role === 'writer' ? cluster.writeUser : cluster.readUser, health.timeoutMs, nodeConfig.tls, {
+                timeoutMs: cluster.pool.keepAliveTimeoutMs,
+                marginMs: cluster.pool.keepAliveMarginMs,
+              }),
+            },
+          ],
           { intervalMs: health.intervalMs },
         )
       : undefined;

@@ -8,6 +8,7 @@
  */
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -116,6 +117,102 @@ describe('node health monitor on a real cluster', function () {
     await expectRejection(wrongPassword.select1(), /HTTP 401/);
     const nobody = createHttpProbe(`http://127.0.0.1:${BASE_PORT + 9}`, cluster.users.reader, 1_000);
     await expectRejection(nobody.ping(), /ECONNREFUSED|connect/i);
+  });
+
+  /**
+   * A TCP relay to the replica that counts connections; `onRequest` decides, per request on a connection (its index
+   * on that connection), whether to forward it, drop the connection or swallow it (never answered).
+   */
+  async function startRelay(onRequest: (indexOnConnection: number) => 'forward' | 'drop' | 'swallow' = () => 'forward') {
+    const target = new URL(replica.url);
+    const sockets = new Set<Socket>();
+    let connections = 0;
+    const server = createTcpServer((client) => {
+      connections += 1;
+      sockets.add(client);
+      const upstream = connect(Number(target.port), target.hostname);
+      sockets.add(upstream);
+      let requests = 0;
+      client.on('data', (chunk: Buffer) => {
+        // Probes are small: a request's head starts a chunk of its own.
+        if (/^(GET|POST) /.test(chunk.toString('latin1', 0, 5))) {
+          const action = onRequest(requests++);
+          if (action === 'drop') {
+            client.destroy();
+            upstream.destroy();
+            return;
+          }
+          if (action === 'swallow') return client.pause();
+        }
+        upstream.write(chunk);
+      });
+      upstream.pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+      client.on('close', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      connections: () => connections,
+      close: async () => {
+        for (const socket of sockets) socket.destroy();
+        await new Promise((resolve) => server.close(resolve));
+      },
+    };
+  }
+
+  it('keeps one connection for its probes across checks', async () => {
+    const relay = await startRelay();
+    const probe = createHttpProbe(relay.url, cluster.users.reader, 1_000);
+    try {
+      for (let check = 0; check < 5; check++) {
+        await probe.ping();
+        await probe.select1();
+        expect(await probe.replicaDelay()).to.equal(0);
+      }
+      expect(relay.connections(), 'connections for 15 probes').to.equal(1);
+    } finally {
+      await probe.close?.();
+      await relay.close();
+    }
+  });
+
+  it('sends a probe again on a fresh connection when the node dropped the kept one (a stale socket is no failure)', async () => {
+    // The second request on any connection finds it gone, as when the node's keep-alive timeout closed it meanwhile.
+    const relay = await startRelay((index) => (index === 1 ? 'drop' : 'forward'));
+    const probe = createHttpProbe(relay.url, cluster.users.reader, 1_000);
+    try {
+      await probe.ping();
+      await probe.select1();
+      expect(relay.connections()).to.equal(2);
+    } finally {
+      await probe.close?.();
+      await relay.close();
+    }
+  });
+
+  it('does not queue a check behind the request of one that timed out', async () => {
+    let first = true;
+    const relay = await startRelay(() => {
+      if (!first) return 'forward';
+      first = false;
+      return 'swallow';
+    });
+    const probe = createHttpProbe(relay.url, cluster.users.reader, 2_000);
+    try {
+      // A check the monitor gave up on (its whole-check timeout) leaves this request running.
+      const abandoned = probe.ping().catch((error: Error) => error);
+      await sleep(100);
+      const startedAt = Date.now();
+      await probe.select1();
+      expect(Date.now() - startedAt, 'ms for the next check').to.be.below(1_000);
+      expect(String(await abandoned)).to.match(/newer check/);
+    } finally {
+      await probe.close?.();
+      await relay.close();
+    }
   });
 
   it('ejects a SIGKILLed replica within 3 s and returns it after a restart within 10 s', async () => {
