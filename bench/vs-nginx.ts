@@ -1,7 +1,9 @@
 /**
  * chgate side by side with direct ClickHouse and nginx (issue #9): one command starts its own ClickHouse (the local
  * cluster of scripts/local-cluster.ts, one node), nginx in two configurations (pass-through with upstream keep-alive;
- * proxy_cache keyed on the POST body) and chgate (memory cache; `no_cache=1` for the cache-off cells), then runs every
+ * proxy_cache keyed on the POST body), chgate (memory cache; `no_cache=1` for the cache-off cells) and, for the
+ * pass-through workloads, a minimal Node.js proxy (bench/lib/minimal-node-proxy.ts: the floor of any Node proxy's
+ * cost on that core), then runs every
  * workload × target × connection count, each cell interleaved with its baselines in short slices (alternating order)
  * after a warm-up, and prints one table per workload: req/s, MB/s, p50, p99, the proxy's peak RSS, CPU per request
  * (proxy and ClickHouse, from /proc), the ratios to direct and to nginx, and whether the issue's target is met.
@@ -18,7 +20,8 @@
  *
  * Results: bench/results/<timestamp>/ (git-ignored): every raw wrk output, table.txt, summary.json, profiles/.
  * Ports: ZooKeeper and ClickHouse from --base-port (21400: 21400, 21410-21412), chgate +80, nginx +81 and +82,
- * the profiled chgate +83, the bare Node server +84; files under <tmpdir>/chgate-bench-<base-port>.
+ * the profiled chgate +83, the bare Node server +84, the minimal Node proxy +85; files under
+ * <tmpdir>/chgate-bench-<base-port>.
  */
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -43,6 +46,7 @@ import {
   type LocalCluster,
   type ManagedProcess,
 } from '../scripts/local-cluster.js';
+import { chgateProcessEnv } from '../scripts/chgate-process-env.js';
 import { hasNginx, startNginx, NGINX_BINARY } from './lib/nginx.js';
 import { cpuMsOf, sampleRss, withChildren } from './lib/proc-stats.js';
 import { profileFiles, summarizeFile } from './lib/profile-summary.js';
@@ -62,7 +66,7 @@ const { values: args } = parseArgs({
   },
 });
 
-type TargetKey = 'direct' | 'nginx' | 'nginx-cache' | 'chgate' | 'chgate-cache' | 'bare-node';
+type TargetKey = 'direct' | 'nginx' | 'nginx-cache' | 'chgate' | 'chgate-cache' | 'bare-node' | 'node-proxy';
 
 const TARGET_LABELS: Record<TargetKey, string> = {
   direct: 'direct',
@@ -71,6 +75,7 @@ const TARGET_LABELS: Record<TargetKey, string> = {
   chgate: 'chgate no_cache',
   'chgate-cache': 'chgate cache',
   'bare-node': 'bare node http',
+  'node-proxy': 'minimal node proxy',
 };
 
 interface Target {
@@ -198,8 +203,9 @@ const WRK_WORKLOADS: WrkWorkload[] = [
     name: 'select1',
     title: 'SELECT 1 (pass-through)',
     sql: 'SELECT 1',
-    // The bare Node server answers "1\n" without ClickHouse: the ceiling of any Node process on that core.
-    targets: ['direct', 'nginx', 'chgate', 'bare-node'],
+    // The bare Node server answers "1\n" without ClickHouse: the ceiling of any Node process on that core. The
+    // minimal Node proxy (bench/lib/minimal-node-proxy.ts) is the floor of any Node proxy's cost.
+    targets: ['direct', 'nginx', 'chgate', 'node-proxy', 'bare-node'],
     connections: [1, 16, 64],
     nginx: 'nginx',
     goals: (cells) => ratioGoals('select1', cells, 'chgate', 'nginx', 0.9, 'rps'),
@@ -208,7 +214,7 @@ const WRK_WORKLOADS: WrkWorkload[] = [
     name: 'lookup',
     title: `10-row indexed lookup in a ${LOOKUP_ROWS / 1e6}M-row MergeTree (pass-through)`,
     sql: LOOKUP,
-    targets: ['direct', 'nginx', 'chgate'],
+    targets: ['direct', 'nginx', 'chgate', 'node-proxy'],
     connections: [1, 16, 64],
     nginx: 'nginx',
     goals: (cells) => {
@@ -228,7 +234,7 @@ const WRK_WORKLOADS: WrkWorkload[] = [
     name: 'stream-10m',
     title: '~10 MB result streamed (pass-through)',
     sql: STREAM_10M,
-    targets: ['direct', 'nginx', 'chgate'],
+    targets: ['direct', 'nginx', 'chgate', 'node-proxy'],
     connections: [1, 4],
     nginx: 'nginx',
     throughput: true,
@@ -304,6 +310,14 @@ async function startStack(basePort: number, pin: boolean): Promise<{ stack: Stac
     const bareNode = spawnLogged('bare-node', process.execPath, ['-e', BARE_NODE_SERVER, String(barePort)], { cwd: baseDir, logFile: join(baseDir, 'bare-node.log') });
     processes.push(bareNode);
     await waitForHttpOk(`http://127.0.0.1:${barePort}/ping`, bareNode, 15_000);
+    const nodeProxyPort = basePort + 85;
+    const nodeProxy = spawnLogged('node-proxy', process.execPath, ['--import', 'tsx', join(ROOT, 'bench/lib/minimal-node-proxy.ts'), String(nodeProxyPort), `http://${upstream}`], {
+      cwd: ROOT,
+      logFile: join(baseDir, 'node-proxy.log'),
+      env: chgateProcessEnv(process.env),
+    });
+    processes.push(nodeProxy);
+    await waitForHttpOk(`http://127.0.0.1:${nodeProxyPort}/ping`, nodeProxy, 15_000);
 
     const reader = { 'x-clickhouse-user': LOCAL_USERS.reader.user, 'x-clickhouse-key': LOCAL_USERS.reader.password };
     const writer = { 'x-clickhouse-user': LOCAL_USERS.writer.user, 'x-clickhouse-key': LOCAL_USERS.writer.password };
@@ -316,11 +330,12 @@ async function startStack(basePort: number, pin: boolean): Promise<{ stack: Stac
       ['chgate', { key: 'chgate', base: chgateBase, readPath: '/?no_cache=1', readHeaders: {}, writeHeaders: {}, pids: [chgate.pid] }],
       ['chgate-cache', { key: 'chgate-cache', base: chgateBase, readPath: '/', readHeaders: {}, writeHeaders: {}, pids: [chgate.pid], hitHeader: 'x-cache' }],
       ['bare-node', { key: 'bare-node', base: `http://127.0.0.1:${barePort}`, readPath: '/', readHeaders: {}, writeHeaders: {}, pids: [bareNode.pid] }],
+      ['node-proxy', { key: 'node-proxy', base: `http://127.0.0.1:${nodeProxyPort}`, readPath: '/', readHeaders: reader, writeHeaders: writer, pids: [nodeProxy.pid] }],
     ]);
     const clickhousePids = [cluster.writer.pid];
     if (pin) {
       // The proxy under test and ClickHouse (with ZooKeeper) share CPU 0; wrk and this harness get CPU 1.
-      for (const pid of [...clickhousePids, cluster.zookeeper.pid, chgate.pid, ...withChildren(nginxPass.pid), ...withChildren(nginxCache.pid), bareNode.pid]) pinProcess(pid, '0');
+      for (const pid of [...clickhousePids, cluster.zookeeper.pid, chgate.pid, ...withChildren(nginxPass.pid), ...withChildren(nginxCache.pid), bareNode.pid, nodeProxy.pid]) pinProcess(pid, '0');
       pinProcess(process.pid, '1');
     }
     return { stack: { cluster, chgate, processes, targets, clickhousePids, basePort, chgateYaml, pin }, stop };
@@ -500,7 +515,7 @@ async function insertOnce(stack: Stack, target: Target, mib: number): Promise<Ce
 }
 
 async function runInsert(stack: Stack, settings: Settings): Promise<Cell[]> {
-  const keys: TargetKey[] = ['direct', 'nginx', 'chgate'];
+  const keys: TargetKey[] = ['direct', 'nginx', 'chgate', 'node-proxy'];
   const runs = new Map<TargetKey, Cell[]>(keys.map((key) => [key, []]));
   console.error(`insert: ${settings.insertMiB} MiB streamed, ${settings.insertRounds} round(s) per target`);
   for (let round = 0; round < settings.insertRounds; round += 1) {
