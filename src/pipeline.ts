@@ -58,6 +58,9 @@ export function createPipeline(deps: PipelineDependencies) {
   const { cache, metrics } = deps;
   const runner = createStatementRunner(deps);
   const fastPath = cache && createHitFastPath({ ...deps, cache, maxBodyBytes: Math.min(fastPathMaxBodyBytes, deps.maxQueryHeadBytes) });
+  // Classifications are shared (the classifier's cache), so are the records made of them: the access log keeps
+  // the text of a statement's record, worked out once.
+  const recordedStatements = new WeakMap<PlannedStatement['classification'], Partial<Record<RecordedStatement['route'], RecordedStatement>>>();
 
   return async function handleQuery(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const startedAt = performance.now();
@@ -227,8 +230,16 @@ export function createPipeline(deps: PipelineDependencies) {
     return choice && { by: 'chgate', encoding: choice.encoding, brotliQuality: settings.brotliQuality };
   }
 
+  /** Shared by every request of the same statement and route (see recordedStatements). */
   function recordStatement(step: PlannedStatement): RecordedStatement {
-    return { type: step.classification.type, route: routeLabel(step.decision), fingerprint: step.classification.fingerprint };
+    const { classification } = step;
+    const route = routeLabel(step.decision);
+    let byRoute = recordedStatements.get(classification);
+    if (byRoute === undefined) {
+      byRoute = {};
+      recordedStatements.set(classification, byRoute);
+    }
+    return (byRoute[route] ??= { type: classification.type, route, fingerprint: classification.fingerprint });
   }
 
   function countStatements(plan: readonly PlannedStatement[]): void {

@@ -43,10 +43,10 @@ function statementMembers(statements: RequestRecord['statements']): string {
  * One request's line (README "Logs") as the members of a JSON object (no braces), field by field in a fixed order:
  * the one list of the access log's fields.
  */
-function accessLogMembers(record: RequestRecord, slow: boolean): string {
+function accessLogMembers(record: RequestRecord, slow: boolean, statementsPart = statementMembers(record.statements)): string {
   const upstream = record.upstreamNodes.length === 0 ? '[]' : JSON.stringify(record.upstreamNodes.length > MAX_LISTED_STATEMENTS ? record.upstreamNodes.slice(0, MAX_LISTED_STATEMENTS) : record.upstreamNodes);
   return (
-    `"reqId":${JSON.stringify(record.requestId)},"user":${JSON.stringify(record.user)},"client":${JSON.stringify(record.clientAddress)},${statementMembers(record.statements)}` +
+    `"reqId":${JSON.stringify(record.requestId)},"user":${JSON.stringify(record.user)},"client":${JSON.stringify(record.clientAddress)},${statementsPart}` +
     `,"cache":${JSON.stringify(record.cache)},"cacheReason":${jsonStringOrNull(record.cacheReason)},"upstream":${upstream},"status":${jsonNumber(record.status)}` +
     `,"error":${jsonStringOrNull(record.error?.name)},"errorCode":${jsonNumberOrNull(record.error?.code)},"clickhouseErrorCode":${jsonNumberOrNull(record.clickhouseErrorCode)}` +
     `,"durationMs":${jsonNumber(Math.round(record.durationMs * 1000) / 1000)},"bytes":${jsonNumber(record.bytesSent)},"fastPath":${record.fastPath}${slow ? ',"slow":true' : ''}`
@@ -90,10 +90,22 @@ export function createAccessLog(logger: Logger, settings: () => AccessLogSetting
       `,"durationMs":${jsonNumber(Math.round(record.durationMs * 1000) / 1000)},"bytes":${jsonNumber(record.bytesSent)},"fastPath":true${slow ? ',"slow":true' : ''}`
     );
   };
+  // The pipeline hands over the same recorded statement for every request of the same statement and route.
+  const singleStatementMembers = new WeakMap<RequestRecord['statements'][number], string>();
+  const statementsPart = (statements: RequestRecord['statements']): string => {
+    const only = statements.length === 1 ? statements[0] : undefined;
+    if (only === undefined) return statementMembers(statements);
+    let members = singleStatementMembers.get(only);
+    if (members === undefined) {
+      members = statementMembers(statements);
+      singleStatementMembers.set(only, members);
+    }
+    return members;
+  };
   const write = writeJson
     ? (level: 'info' | 'warn', message: string, record: RequestRecord, slow: boolean, atMs: number): void => {
         if (record.fastPath && lineMasker && isPlainHit(record)) writeJson(level, message, hitLineMembers(record, slow, lineMasker()), true, atMs);
-        else writeJson(level, message, accessLogMembers(record, slow), false, atMs);
+        else writeJson(level, message, accessLogMembers(record, slow, statementsPart(record.statements)), false, atMs);
       }
     : (level: 'info' | 'warn', message: string, record: RequestRecord, slow: boolean): void => logger[level](message, accessLogFields(record, slow));
   const pending: PendingLine[] = [];
