@@ -263,7 +263,7 @@ export function createHttpProbe(
   const basePath = parsed.pathname.replace(/\/$/, '');
   const client = new Client(parsed.origin, {
     pipelining: 1,
-    // Below the node's own idle timeout, as for the pool (README "Upstream connections").
+    // Closed before the node's own idle timeout, as the pool's are (pool.keep_alive_margin_ms).
     keepAliveTimeout: keepAlive.timeoutMs,
     keepAliveMaxTimeout: keepAlive.timeoutMs,
     keepAliveTimeoutThreshold: keepAlive.marginMs,
