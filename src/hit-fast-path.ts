@@ -33,9 +33,8 @@ export type FastPathOutcome =
 
 export interface RememberedFacts {
   userName: string;
-  statementType: string;
-  /** Normalized text with literals as `?` (for request observers). */
-  fingerprint: string;
+  /** The read's record for request observers, as the full pipeline made it (route `read`). */
+  statement: RecordedStatement;
   /** The user's cluster and its read user when the key was made: a config reload may change either. */
   cluster: string;
   backendUser: string;
@@ -151,13 +150,13 @@ export function createHitFastPath(deps: HitFastPathDependencies): HitFastPath {
         {
           template,
           userName: facts.userName,
-          statements: [{ type: facts.statementType, route: 'read', fingerprint: facts.fingerprint }],
+          statements: [facts.statement],
           cluster: facts.cluster,
           backendUser: facts.backendUser,
           count: metrics.deferred.count(metrics.requests, { user: facts.userName, status: '200', route: 'read' }),
           hitCount: metrics.deferred.count(metrics.cacheRequests, { user: facts.userName, result: 'hit', reason: '' }),
           // Served here only when the full path would send the read to a replica (no write in the lag window).
-          statementCount: metrics.deferred.count(metrics.statements, { route: 'read', target: 'reader', type: facts.statementType }),
+          statementCount: metrics.deferred.count(metrics.statements, { route: 'read', target: 'reader', type: facts.statement.type }),
           duration: requestDuration,
           hitDuration,
         },

@@ -140,8 +140,8 @@ export function createPipeline(deps: PipelineDependencies) {
         if (acquired.kind === 'hit') {
           // Seen twice: worth remembering for the fast path (a one-off query never takes room there).
           if (early?.signature !== undefined) {
-            const { type: statementType, fingerprint } = (plan[0] as PlannedStatement).classification;
-            fastPath?.remember(early.signature, lookup.fastHit, { userName: user.name, statementType, fingerprint, cluster: cluster.name, backendUser: cluster.readUser });
+            const statement = recordStatement(plan[0] as PlannedStatement);
+            fastPath?.remember(early.signature, lookup.fastHit, { userName: user.name, statement, cluster: cluster.name, backendUser: cluster.readUser });
           }
           metrics.cacheRequests.inc({ user: user.name, result: 'hit', reason: '' });
           cacheResult = 'hit';

@@ -98,7 +98,7 @@ export function createClientResponse(response: ServerResponse): ClientResponse {
           settled = true;
           body.off('data', onData);
           body.off('end', onEnd);
-          body.off('error', onFailure);
+          body.off('error', fail);
           body.off('close', onClose);
           response.off('drain', onDrain);
           response.off('close', onClientClose);
@@ -132,7 +132,6 @@ export function createClientResponse(response: ServerResponse): ClientResponse {
           cleanUp();
           resolve({ endedWithException: endsWithException(tail.text()) });
         };
-        const onFailure = (error: Error): void => fail(error);
         // Closed without 'end' (destroyed without an error): cut short.
         const onClose = (): void => fail(new Error('premature close'));
         const onClientClose = (): void => {
@@ -140,7 +139,7 @@ export function createClientResponse(response: ServerResponse): ClientResponse {
         };
         body.on('data', onData);
         body.once('end', onEnd);
-        body.once('error', onFailure);
+        body.once('error', fail);
         body.once('close', onClose);
         response.once('close', onClientClose);
       });

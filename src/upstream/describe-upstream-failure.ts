@@ -41,8 +41,21 @@ export interface UpstreamFailure {
   error: ChgateError;
 }
 
+/** The connection broke under a request (reset, closed by the node, a write to a closed socket). */
+const socketFailureCodes = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
+const errorCode = (error: unknown): string => (typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '');
+
+/**
+ * The request's connection broke: on a reused keep-alive socket, most often one the node had closed while idle,
+ * which a request sent again on a fresh connection gets past.
+ */
+export function isSocketFailure(error: unknown): boolean {
+  return socketFailureCodes.has(errorCode(error));
+}
+
 export function describeUpstreamFailure(error: unknown, node: string): UpstreamFailure {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  const code = errorCode(error);
   const name = typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';
   const detail = error instanceof Error ? error.message : String(error);
   // The node's wait queue refused it (TOO_MANY_SIMULTANEOUS_QUERIES): already in ClickHouse's format, never sent.
@@ -61,7 +74,7 @@ export function describeUpstreamFailure(error: unknown, node: string): UpstreamF
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return { kind: 'timeout', error: new ChgateError('TIMEOUT_EXCEEDED', `ClickHouse node ${node} did not answer in time`, { cause: error }) };
   }
-  if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE') {
+  if (socketFailureCodes.has(code)) {
     return { kind: 'socket', error: new ChgateError('NETWORK_ERROR', `connection to ClickHouse node ${node} failed: ${detail}`, { cause: error }) };
   }
   return { kind: 'other', error: new ChgateError('NETWORK_ERROR', `request to ClickHouse node ${node} failed: ${detail}`, { cause: error }) };

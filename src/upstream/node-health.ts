@@ -13,6 +13,7 @@
 import { backendUserHeaders } from './backend-user-headers.js';
 import { Client } from 'undici';
 import type { UpstreamTlsConfig } from '../config/config.js';
+import { isSocketFailure } from './describe-upstream-failure.js';
 import { upstreamTlsOptions } from './upstream-tls.js';
 
 export type HealthState = 'healthy' | 'ejected' | 'recovering';
@@ -243,9 +244,6 @@ export interface ProbeKeepAlive {
   marginMs: number;
 }
 
-/** A socket the node closed while idle shows up as one of these on the next request sent over it. */
-const staleSocketCodes = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND_ERR_CLOSED']);
-
 /**
  * Probes over one keep-alive connection of their own, never the traffic pool, so a check does not wait behind queued
  * queries. Opening a connection per probe cost an idle chgate ~4 ms of CPU per node per second (and the node an
@@ -295,7 +293,7 @@ export function createHttpProbe(
     try {
       return await sendOnce(path, sql, false);
     } catch (error) {
-      if (!staleSocketCodes.has((error as { code?: unknown }).code as string)) throw error;
+      if (!isSocketFailure(error)) throw error;
       return sendOnce(path, sql, true);
     }
   };

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { Client, buildConnector, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { NodeConfig, PoolConfig } from '../config/config.js';
 import { ChgateError } from '../errors/error-catalogue.js';
+import { isSocketFailure } from './describe-upstream-failure.js';
 import type { HealthState, NodeHealth } from './node-health.js';
 import { upstreamTlsOptions } from './upstream-tls.js';
 
@@ -110,8 +111,6 @@ interface Waiter {
   resolve(slot: Slot): void;
   reject(error: Error): void;
 }
-
-const staleSocketCodes = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 
 export function createUpstreamNode(
   config: NodeConfig,
@@ -265,7 +264,7 @@ export function createUpstreamNode(
         const isStale =
           attempt === 0 &&
           reused &&
-          isCode(error, staleSocketCodes) &&
+          isSocketFailure(error) &&
           socket?.bytesRead === bytesReadBefore &&
           (request.body === null || Buffer.isBuffer(request.body)) &&
           !request.signal?.aborted;
@@ -380,10 +379,6 @@ function renameAltnameError(error: Error): Error {
 
 function tooManyQueries(message: string): ChgateError {
   return new ChgateError('TOO_MANY_SIMULTANEOUS_QUERIES', message);
-}
-
-function isCode(error: unknown, codes: ReadonlySet<string>): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && codes.has(String(error.code));
 }
 
 /** `Keep-Alive: timeout=3` → 3000. */
