@@ -118,6 +118,11 @@ const clusterSchema = z
     // A read refused by a replica with UNKNOWN_TABLE / UNKNOWN_DATABASE (a table that exists only on the writer)
     // is run again on a writer.
     retry_unknown_table_on_writer: z.boolean().default(true),
+    // A read's answer is held back from the client until it ends, grows past these bytes or is this old, so that a
+    // node dying in the middle of it (before the end of its chunked body) is replaced by another: the client has
+    // seen nothing yet. 0 bytes: every byte is passed on as it comes.
+    read_failover_buffer_bytes: z.number().int().min(0).max(64 * 1024 * 1024).default(64 * 1024),
+    read_failover_buffer_ms: z.number().int().min(0).max(60_000).default(100),
     // An INSERT into a Replicated*MergeTree table whose whole body is at most this many bytes is kept in memory
     // and sent once more after a failure that leaves its fate unknown (ClickHouse deduplicates it). 0: never.
     insert_retry_max_body_bytes: z.number().int().min(0).max(256 * 1024 * 1024).default(1024 * 1024),

@@ -51,6 +51,11 @@ export interface HealthConfig {
   maxReplicaLagSeconds: number | undefined;
 }
 
+export interface ReadFailoverBufferConfig {
+  bytes: number;
+  ms: number;
+}
+
 export interface WriteRetryConfig {
   insertMaxBodyBytes: number;
   waitMs: number;
@@ -66,6 +71,8 @@ export interface ClusterConfig {
   pool: PoolConfig;
   readsFallbackToWriter: boolean;
   retryUnknownTableOnWriter: boolean;
+  /** A read's answer is held back until it ends or passes one of these, so a node dying mid-answer can be replaced. */
+  readFailoverBuffer: ReadFailoverBufferConfig;
   /** Writes sent again: the INSERT body size kept in memory for a deduplicated resend (0: none), the wait for a writer. */
   writeRetry: WriteRetryConfig;
   health: HealthConfig;

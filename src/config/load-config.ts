@@ -113,6 +113,7 @@ function buildConfig(file: ConfigFile, source: string): Config {
       },
       readsFallbackToWriter: cluster.reads_fallback_to_writer,
       retryUnknownTableOnWriter: cluster.retry_unknown_table_on_writer,
+      readFailoverBuffer: { bytes: cluster.read_failover_buffer_bytes, ms: cluster.read_failover_buffer_ms },
       compressionEncodings: cluster.compression_encodings,
       writeRetry: { insertMaxBodyBytes: cluster.insert_retry_max_body_bytes, waitMs: cluster.write_retry_wait_ms },
       health: {

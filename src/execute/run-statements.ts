@@ -271,15 +271,19 @@ export function createStatementRunner(deps: StatementRunnerDependencies) {
         }
         const { compression } = context;
         if (compression?.by === 'chgate') upstream = compressUpstream(upstream, compression.encoding, compression.brotliQuality);
+        const forwardedBefore = output.bodyBytesForwarded;
         try {
           const { endedWithException } = await output.forwardBody(upstream, {
             // A write's end must not reach the client before its invalidation: no Content-Length for writes.
             isOnlyStatement: plan.length === 1 && isRead,
             onChunk: fill ? (chunk) => fill.push(chunk) : undefined,
+            // A node that dies between a read's first chunk and its end is then replaced before the client sees any.
+            holdBack: isRead && mayRetry ? cluster.readFailoverBuffer : undefined,
           });
           return { kind: 'streamed', upstream, node: choice.node, endedWithException };
         } catch (error) {
-          if (mayRetry && isRead && !output.isStarted && !output.signal.aborted) {
+          // Nothing of this answer reached the client (earlier statements' output may have): another node can give it.
+          if (mayRetry && isRead && output.bodyBytesForwarded === forwardedBefore && !output.signal.aborted) {
             retryOn(sameGroup, 'socket');
             continue;
           }

@@ -12,15 +12,19 @@ import { createTailKeeper, endsWithException } from './detect-trailing-exception
  */
 export interface ClientResponse {
   readonly isStarted: boolean;
+  /** Bytes of upstream bodies passed on to the client so far: unchanged by a body that failed, nothing of it seen. */
+  readonly bodyBytesForwarded: number;
   /** Headers chgate adds to whatever response goes out. */
   setHeader(name: string, value: string): void;
   /**
    * Streams a successful upstream body; rejects if the upstream breaks. Resolves to whether the body ended with an
-   * exception ClickHouse wrote after streaming began.
+   * exception ClickHouse wrote after streaming began. `holdBack`: nothing is passed on (not even the headers) until
+   * the body ends, passes `bytes`, or its first chunk is `ms` old, so that a failure before then can be retried.
+   * `onChunk` sees chunks as they are passed on.
    */
   forwardBody(
     upstream: UpstreamResponse,
-    options: { isOnlyStatement: boolean; onChunk?: (chunk: Buffer) => void },
+    options: { isOnlyStatement: boolean; onChunk?: (chunk: Buffer) => void; holdBack?: { bytes: number; ms: number } | undefined },
   ): Promise<{ endedWithException: boolean }>;
   /** A cached response: its stored headers and bytes, in one write. */
   replay(status: number, headers: Readonly<Record<string, string>>, body: Buffer): void;
@@ -49,6 +53,7 @@ function isForwardedResponseHeader(name: string, isOnlyStatement: boolean): bool
 
 export function createClientResponse(response: ServerResponse): ClientResponse {
   const ownHeaders = new Map<string, string>();
+  let bodyBytesForwarded = 0;
   // Created on first use: a cache hit never needs one, and AbortController is not free.
   let aborter: AbortController | undefined;
   const signal = (): AbortSignal => {
@@ -86,16 +91,25 @@ export function createClientResponse(response: ServerResponse): ClientResponse {
     setHeader(name, value) {
       ownHeaders.set(name, value);
     },
-    forwardBody(upstream, { isOnlyStatement, onChunk }) {
+    get bodyBytesForwarded() {
+      return bodyBytesForwarded;
+    },
+    forwardBody(upstream, { isOnlyStatement, onChunk, holdBack }) {
       // Events rather than `for await`: a stream's async iterator allocates several objects per chunk and per
       // stream, which made a small pass-through answer (SELECT 1) measurably dearer in garbage collection.
       const body: Readable = upstream.body;
       const tail = createTailKeeper();
       return new Promise((resolve, reject) => {
         let settled = false;
+        // Chunks not passed on yet (holdBack): until then, a failure leaves the client with nothing of this body.
+        const holdBytes = holdBack?.bytes ?? 0;
+        let held: Buffer[] | undefined = holdBytes > 0 ? [] : undefined;
+        let heldBytes = 0;
+        let holdTimer: NodeJS.Timeout | undefined;
         const clientGone = (): boolean => aborter?.signal.aborted === true || (response.destroyed && !response.writableFinished);
         const cleanUp = (): void => {
           settled = true;
+          if (holdTimer) clearTimeout(holdTimer);
           body.off('data', onData);
           body.off('end', onEnd);
           body.off('error', fail);
@@ -110,16 +124,47 @@ export function createClientResponse(response: ServerResponse): ClientResponse {
           if (clientGone()) reject(new ChgateError('NETWORK_ERROR', 'client closed the connection', { cause: error }));
           else reject(new ChgateError('NETWORK_ERROR', `the connection to ClickHouse broke while streaming: ${(error as Error).message}`, { cause: error }));
         };
+        /** Passes a chunk on; false when the client's buffer is full. */
+        const pass = (chunk: Buffer): boolean => {
+          if (!response.headersSent) start(upstream.statusCode, upstream.headers, isOnlyStatement);
+          tail.push(chunk);
+          onChunk?.(chunk);
+          bodyBytesForwarded += chunk.length;
+          return response.write(chunk);
+        };
+        const release = (): boolean => {
+          const chunks = held ?? [];
+          held = undefined;
+          if (holdTimer) clearTimeout(holdTimer);
+          let hasRoom = true;
+          for (const chunk of chunks) hasRoom = pass(chunk);
+          return hasRoom;
+        };
+        const waitForRoom = (): void => {
+          body.pause();
+          response.once('drain', onDrain);
+        };
         const onData = (chunk: Buffer): void => {
           try {
-            if (!response.headersSent) start(upstream.statusCode, upstream.headers, isOnlyStatement);
-            tail.push(chunk);
-            onChunk?.(chunk);
-            // Backpressure: ClickHouse's answer waits while the client is slower.
-            if (!response.write(chunk)) {
-              body.pause();
-              response.once('drain', onDrain);
+            if (held) {
+              held.push(chunk);
+              heldBytes += chunk.length;
+              if (heldBytes <= holdBytes) {
+                holdTimer ??= setTimeout(onHoldTimeout, holdBack?.ms ?? 0);
+                return;
+              }
+              if (!release()) waitForRoom();
+              return;
             }
+            // Backpressure: ClickHouse's answer waits while the client is slower.
+            if (!pass(chunk)) waitForRoom();
+          } catch (error) {
+            fail(error);
+          }
+        };
+        const onHoldTimeout = (): void => {
+          try {
+            if (!settled && held && !release()) waitForRoom();
           } catch (error) {
             fail(error);
           }
@@ -129,6 +174,12 @@ export function createClientResponse(response: ServerResponse): ClientResponse {
         };
         const onEnd = (): void => {
           if (settled) return;
+          try {
+            if (held) release();
+          } catch (error) {
+            fail(error);
+            return;
+          }
           cleanUp();
           resolve({ endedWithException: endsWithException(tail.text()) });
         };

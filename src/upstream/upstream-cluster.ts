@@ -1,4 +1,4 @@
-import type { BackendCredentials, ClusterConfig, NodeConfig, WriteRetryConfig } from '../config/config.js';
+import type { BackendCredentials, ClusterConfig, NodeConfig, ReadFailoverBufferConfig, WriteRetryConfig } from '../config/config.js';
 import { createHttpProbe, createNodeHealth, startHealthMonitor, type CheckedNodeHealth } from './node-health.js';
 import { createUpstreamNode, type NodeRole, type UpstreamNode, type UpstreamNodeHooks } from './upstream-node.js';
 
@@ -36,6 +36,8 @@ export interface UpstreamCluster {
   readonly readUser: string;
   /** Run a read refused by a replica for an unknown table or database again on a writer. */
   readonly retryUnknownTableOnWriter: boolean;
+  /** How much of a read's answer is held back, so that a node failing mid-answer can be replaced unseen. */
+  readonly readFailoverBuffer: ReadFailoverBufferConfig;
   /**
    * Content-Encodings its ClickHouse makes with enable_http_compression=1, preferred first; none for
    * COMPRESSION_REFUSED_MS after its read user was refused that setting (a `readonly = 1` profile).
@@ -179,6 +181,9 @@ export function createUpstreamCluster(initial: ClusterConfig, hooks: UpstreamClu
     },
     get retryUnknownTableOnWriter() {
       return config.retryUnknownTableOnWriter;
+    },
+    get readFailoverBuffer() {
+      return config.readFailoverBuffer;
     },
     get writeRetry() {
       return config.writeRetry;

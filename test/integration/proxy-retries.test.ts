@@ -4,6 +4,7 @@
  *   curl --data 'SELECT 1' -i http://127.0.0.1:8124   # X-Chgate-Upstream names the live node
  */
 import { expect } from 'chai';
+import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
 import { parse, stringify } from 'yaml';
 import { queryNode, requestNode, type LocalCluster } from '../../scripts/local-cluster.js';
 import { startTestChgate, type TestChgate } from '../helpers/chgate.js';
@@ -25,10 +26,54 @@ function withDeadNode(group: 'writers' | 'readers', extra: Record<string, unknow
   };
 }
 
-async function retriesCounted(chgate: TestChgate, reason: string): Promise<number> {
+async function retriesCounted(chgate: TestChgate, reason: string, node = 'dead'): Promise<number> {
   const text = await chgate.running.metrics.registry.getSingleMetricAsString('chgate_upstream_retries_total');
-  const match = new RegExp(`chgate_upstream_retries_total\\{node="dead",reason="${reason}"\\} (\\d+)`).exec(text);
+  const match = new RegExp(`chgate_upstream_retries_total\\{node="${node}",reason="${reason}"\\} (\\d+)`).exec(text);
   return Number(match?.[1] ?? 0);
+}
+
+/** ClickHouse's last chunk of a chunked body, after the CRLF that closes the chunk before it. */
+const LAST_CHUNK = '\r\n0\r\n\r\n';
+
+/**
+ * A TCP relay to a node that, as a node SIGKILLed in the middle of an answer does, passes on every answer up to the
+ * end of its body's data and then closes the connection: the status, headers and rows arrive, the body's end never.
+ */
+async function startCuttingRelay(target: string) {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<Socket>();
+  let cuts = 0;
+  const server = createServer((client) => {
+    const upstream = createConnection(Number(port), hostname);
+    sockets.add(client).add(upstream);
+    let answer = Buffer.alloc(0);
+    client.on('data', (chunk: Buffer) => upstream.write(chunk));
+    upstream.on('data', (chunk: Buffer) => {
+      answer = Buffer.concat([answer, chunk]);
+      if (!answer.toString('latin1', answer.length - LAST_CHUNK.length).endsWith(LAST_CHUNK)) return;
+      cuts += 1;
+      client.end(answer.subarray(0, answer.length - LAST_CHUNK.length + 2));
+      upstream.destroy();
+    });
+    const close = (): void => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('close', close).on('error', close);
+    upstream.on('close', close).on('error', close);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    cuts: () => cuts,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 describe('retries on a real cluster', function () {
@@ -133,5 +178,69 @@ describe('retries on a real cluster', function () {
     } finally {
       await chgate.stop();
     }
+  });
+
+  describe('a reader that dies in the middle of an answer (rows sent, the end of the body never)', () => {
+    let relay: Awaited<ReturnType<typeof startCuttingRelay>>;
+    before(async () => {
+      relay = await startCuttingRelay(cluster.replicas[0]!.url);
+    });
+    after(async () => {
+      await relay?.close();
+    });
+
+    /** The relay first among the readers; health checks off, so reads keep meeting it. */
+    const withCuttingReader = (extra: Record<string, unknown> = {}) => (yaml: string): string => {
+      const document = parse(yaml) as { clusters: { local: Record<string, unknown> & { readers: NodeEntry[] } } };
+      const local = document.clusters.local;
+      local.readers = [{ name: 'cut', url: relay.url }, ...local.readers];
+      Object.assign(local, noHealthChecks, extra);
+      return stringify(document);
+    };
+
+    it('sends the read to another node; the client gets one whole answer, never the broken one', async () => {
+      const chgate = await startTestChgate(cluster, { editConfig: withCuttingReader() });
+      try {
+        const cutsBefore = relay.cuts();
+        for (let i = 0; i < 20; i++) {
+          const response = await requestNode({ url: chgate.url }, `SELECT ${i}, 'row'`);
+          expect(response.status, response.body).to.equal(200);
+          expect(response.body).to.equal(`${i}\trow\n`);
+          expect(response.headers['x-chgate-upstream']).to.not.equal('cut');
+        }
+        expect(relay.cuts() - cutsBefore, 'answers the relay cut').to.be.greaterThan(0);
+        expect(await retriesCounted(chgate, 'socket', 'cut')).to.equal(relay.cuts() - cutsBefore);
+      } finally {
+        await chgate.stop();
+      }
+    });
+
+    it('does so for each statement of a multi-statement body, whatever came before it', async () => {
+      const chgate = await startTestChgate(cluster, { editConfig: withCuttingReader() });
+      try {
+        const cutsBefore = relay.cuts();
+        for (let i = 0; i < 10; i++) {
+          const response = await requestNode({ url: chgate.url }, `SELECT ${i}; SELECT ${i + 1}; SELECT ${i + 2}`);
+          expect(response.status, response.body).to.equal(200);
+          expect(response.body).to.equal(`${i}\n${i + 1}\n${i + 2}\n`);
+        }
+        expect(relay.cuts() - cutsBefore, 'answers the relay cut').to.be.greaterThan(2);
+      } finally {
+        await chgate.stop();
+      }
+    });
+
+    it('with read_failover_buffer_bytes: 0, passes the rows on as they come, and a cut answer ends in the error', async () => {
+      const chgate = await startTestChgate(cluster, { editConfig: withCuttingReader({ read_failover_buffer_bytes: 0 }) });
+      try {
+        let response: Awaited<ReturnType<typeof requestNode>> | undefined;
+        for (let i = 0; i < 10 && response?.headers['x-chgate-upstream'] !== 'cut'; i++) response = await requestNode({ url: chgate.url }, 'SELECT 7');
+        expect(response?.headers['x-chgate-upstream'], 'a read met the relay').to.equal('cut');
+        expect(response?.status).to.equal(200);
+        expect(response?.body).to.match(/^7\nCode: 210\. DB::Exception: chgate: the connection to ClickHouse broke while streaming/);
+      } finally {
+        await chgate.stop();
+      }
+    });
   });
 });

@@ -30,6 +30,7 @@ describe('config loader', () => {
     });
     expect(cluster?.readsFallbackToWriter).to.equal(true);
     expect(cluster?.retryUnknownTableOnWriter).to.equal(true);
+    expect(cluster?.readFailoverBuffer).to.deep.equal({ bytes: 65536, ms: 100 });
     expect(cluster?.compressionEncodings).to.deep.equal(['gzip', 'deflate']);
     expect(cluster?.writeRetry).to.deep.equal({ insertMaxBodyBytes: 1048576, waitMs: 10000 });
     expect(cluster?.health).to.deep.equal({

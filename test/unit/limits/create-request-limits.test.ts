@@ -16,6 +16,7 @@ function fakeOutput(): ClientResponse & { written: Buffer[] } {
   return {
     written,
     isStarted: false,
+    bodyBytesForwarded: 0,
     signal: new AbortController().signal,
     setHeader() {},
     async forwardBody(upstream) {
