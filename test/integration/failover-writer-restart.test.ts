@@ -16,7 +16,6 @@
  */
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -36,6 +35,7 @@ import {
   type ManagedProcess,
 } from '../../scripts/local-cluster.js';
 import { startTestChgate, type TestChgate } from '../helpers/chgate.js';
+import { startTcpRelay } from '../helpers/tcp-relay.js';
 
 const BASE_PORT = 20050;
 const CLICKHOUSE_ERROR = /^Code: \d+[.,] /;
@@ -55,14 +55,11 @@ function editLocal(edit: (local: LocalConfig) => void) {
  * A TCP relay to `target` that, while armed, cuts (RST) a connection at the first byte ClickHouse answers to a
  * request containing `INSERT INTO`: the INSERT was applied, and chgate sees its connection reset.
  */
-async function startCuttingRelay(target: { host: string; port: number }) {
+async function startCuttingRelay(target: string) {
   let armed = 0;
   let afterHeaders = false;
   let cut = 0;
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = createConnection(target);
-    sockets.add(client).add(upstream);
+  const relay = await startTcpRelay(target, (client, upstream) => {
     let request = '';
     client.on('data', (chunk: Buffer) => {
       request += chunk.toString('latin1');
@@ -89,29 +86,15 @@ async function startCuttingRelay(target: { host: string; port: number }) {
       request = '';
       client.write(chunk);
     });
-    const close = (): void => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('close', close).on('error', close);
-    upstream.on('close', close).on('error', close);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    ...relay,
     /** Cut the next `count` INSERT answers: before their first byte, or (`afterHeaders`) after their headers. */
     arm(count: number, options: { afterHeaders?: boolean } = {}): void {
       armed = count;
       afterHeaders = options.afterHeaders ?? false;
     },
     cuts: () => cut,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
   };
 }
 
@@ -179,7 +162,7 @@ describe('writes through writer failures on its own cluster (writer + 2 replicas
     const withNow = 'default.lost_answer_default_now';
 
     before(async () => {
-      relay = await startCuttingRelay({ host: '127.0.0.1', port: cluster.writer.httpPort });
+      relay = await startCuttingRelay(cluster.writer.url);
       await createReplicated(replicated, 'id UInt64, name String', 'id');
       await createReplicated(withNow, 'id UInt64, at DateTime DEFAULT now()', 'id');
       await queryNode(cluster.writer, `DROP TABLE IF EXISTS ${plain}`, admin());

@@ -8,7 +8,6 @@
  */
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -31,6 +30,7 @@ import {
   type HealthMonitorOptions,
   type HealthState,
 } from '../../src/upstream/node-health.js';
+import { startTcpRelay } from '../helpers/tcp-relay.js';
 
 const BASE_PORT = 19850;
 const LAG_TABLE = 'default.node_health_lag';
@@ -123,15 +123,8 @@ describe('node health monitor on a real cluster', function () {
    * A TCP relay to the replica that counts connections; `onRequest` decides, per request on a connection (its index
    * on that connection), whether to forward it, drop the connection or swallow it (never answered).
    */
-  async function startRelay(onRequest: (indexOnConnection: number) => 'forward' | 'drop' | 'swallow' = () => 'forward') {
-    const target = new URL(replica.url);
-    const sockets = new Set<Socket>();
-    let connections = 0;
-    const server = createTcpServer((client) => {
-      connections += 1;
-      sockets.add(client);
-      const upstream = connect(Number(target.port), target.hostname);
-      sockets.add(upstream);
+  function startRelay(onRequest: (indexOnConnection: number) => 'forward' | 'drop' | 'swallow' = () => 'forward') {
+    return startTcpRelay(replica.url, (client, upstream) => {
       let requests = 0;
       client.on('data', (chunk: Buffer) => {
         // Probes are small: a request's head starts a chunk of its own.
@@ -147,20 +140,7 @@ describe('node health monitor on a real cluster', function () {
         upstream.write(chunk);
       });
       upstream.pipe(client);
-      client.on('error', () => upstream.destroy());
-      upstream.on('error', () => client.destroy());
-      client.on('close', () => upstream.destroy());
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    return {
-      url: `http://127.0.0.1:${port}`,
-      connections: () => connections,
-      close: async () => {
-        for (const socket of sockets) socket.destroy();
-        await new Promise((resolve) => server.close(resolve));
-      },
-    };
   }
 
   it('keeps one connection for its probes across checks', async () => {

@@ -4,11 +4,11 @@
  *   curl --data 'SELECT 1' -i http://127.0.0.1:8124   # X-Chgate-Upstream names the live node
  */
 import { expect } from 'chai';
-import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
 import { parse, stringify } from 'yaml';
 import { queryNode, requestNode, type LocalCluster } from '../../scripts/local-cluster.js';
 import { startTestChgate, type TestChgate } from '../helpers/chgate.js';
 import { CLUSTER_START_TIMEOUT_MS, getTestCluster } from '../helpers/cluster.js';
+import { startTcpRelay } from '../helpers/tcp-relay.js';
 
 interface NodeEntry {
   name: string;
@@ -40,12 +40,8 @@ const LAST_CHUNK = '\r\n0\r\n\r\n';
  * end of its body's data and then closes the connection: the status, headers and rows arrive, the body's end never.
  */
 async function startCuttingRelay(target: string) {
-  const { hostname, port } = new URL(target);
-  const sockets = new Set<Socket>();
   let cuts = 0;
-  const server = createServer((client) => {
-    const upstream = createConnection(Number(port), hostname);
-    sockets.add(client).add(upstream);
+  const relay = await startTcpRelay(target, (client, upstream) => {
     let answer = Buffer.alloc(0);
     client.on('data', (chunk: Buffer) => upstream.write(chunk));
     upstream.on('data', (chunk: Buffer) => {
@@ -55,25 +51,8 @@ async function startCuttingRelay(target: string) {
       client.end(answer.subarray(0, answer.length - LAST_CHUNK.length + 2));
       upstream.destroy();
     });
-    const close = (): void => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('close', close).on('error', close);
-    upstream.on('close', close).on('error', close);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    cuts: () => cuts,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...relay, cuts: () => cuts };
 }
 
 describe('retries on a real cluster', function () {
