@@ -103,6 +103,7 @@ export function createClientResponse(response: ServerResponse): ClientResponse {
         let settled = false;
         // Chunks not passed on yet (holdBack): until then, a failure leaves the client with nothing of this body.
         const holdBytes = holdBack?.bytes ?? 0;
+        const holdMs = holdBack?.ms ?? 0;
         let held: Buffer[] | undefined = holdBytes > 0 ? [] : undefined;
         let heldBytes = 0;
         let holdTimer: NodeJS.Timeout | undefined;
@@ -132,8 +133,7 @@ export function createClientResponse(response: ServerResponse): ClientResponse {
           bodyBytesForwarded += chunk.length;
           return response.write(chunk);
         };
-        const release = (): boolean => {
-          const chunks = held ?? [];
+        const release = (chunks: readonly Buffer[]): boolean => {
           held = undefined;
           if (holdTimer) clearTimeout(holdTimer);
           let hasRoom = true;
@@ -150,10 +150,10 @@ export function createClientResponse(response: ServerResponse): ClientResponse {
               held.push(chunk);
               heldBytes += chunk.length;
               if (heldBytes <= holdBytes) {
-                holdTimer ??= setTimeout(onHoldTimeout, holdBack?.ms ?? 0);
+                holdTimer ??= setTimeout(onHoldTimeout, holdMs);
                 return;
               }
-              if (!release()) waitForRoom();
+              if (!release(held)) waitForRoom();
               return;
             }
             // Backpressure: ClickHouse's answer waits while the client is slower.
@@ -164,7 +164,7 @@ export function createClientResponse(response: ServerResponse): ClientResponse {
         };
         const onHoldTimeout = (): void => {
           try {
-            if (!settled && held && !release()) waitForRoom();
+            if (!settled && held && !release(held)) waitForRoom();
           } catch (error) {
             fail(error);
           }
@@ -175,7 +175,7 @@ export function createClientResponse(response: ServerResponse): ClientResponse {
         const onEnd = (): void => {
           if (settled) return;
           try {
-            if (held) release();
+            if (held) release(held);
           } catch (error) {
             fail(error);
             return;

@@ -15,6 +15,7 @@ import { Client } from 'undici';
 import type { UpstreamTlsConfig } from '../config/config.js';
 import { isSocketFailure } from './describe-upstream-failure.js';
 import { upstreamTlsOptions } from './upstream-tls.js';
+import { idleSocketOptions } from './idle-socket-options.js';
 
 export type HealthState = 'healthy' | 'ejected' | 'recovering';
 export type PassiveFailureKind = 'connect' | 'timeout' | 'socket' | 'http-5xx';
@@ -261,10 +262,8 @@ export function createHttpProbe(
   const basePath = parsed.pathname.replace(/\/$/, '');
   const client = new Client(parsed.origin, {
     pipelining: 1,
-    // Closed before the node's own idle timeout, as the pool's are (pool.keep_alive_margin_ms).
-    keepAliveTimeout: keepAlive.timeoutMs,
-    keepAliveMaxTimeout: keepAlive.timeoutMs,
-    keepAliveTimeoutThreshold: keepAlive.marginMs,
+    // Kept as the pool keeps its connections (pool.keep_alive_timeout_ms / keep_alive_margin_ms).
+    ...idleSocketOptions(keepAlive.timeoutMs, keepAlive.marginMs),
     // Probes check the node the way traffic reaches it: the same CA and certificate checks.
     ...(tls && parsed.protocol === 'https:' ? { connect: upstreamTlsOptions(tls) } : {}),
   });

@@ -5,6 +5,7 @@ import type { NodeConfig, PoolConfig } from '../config/config.js';
 import { ChgateError } from '../errors/error-catalogue.js';
 import { isSocketFailure } from './describe-upstream-failure.js';
 import type { HealthState, NodeHealth } from './node-health.js';
+import { idleSocketOptions } from './idle-socket-options.js';
 import { upstreamTlsOptions } from './upstream-tls.js';
 
 export type NodeRole = 'writer' | 'reader';
@@ -133,10 +134,7 @@ export function createUpstreamNode(
     const slot: Slot = { client: undefined as unknown as Client, busy: false, socket: undefined, responsesOnSocket: 0, idleSince: 0, serverKeepAliveMs: undefined, lastUsed: 0 };
     slot.client = new Client(origin, {
       pipelining: 1,
-      // Below the server's own idle timeout, so a reused socket is not one the server is closing.
-      keepAliveTimeout: pool.keepAliveTimeoutMs,
-      keepAliveMaxTimeout: pool.keepAliveTimeoutMs,
-      keepAliveTimeoutThreshold: pool.keepAliveMarginMs,
+      ...idleSocketOptions(pool.keepAliveTimeoutMs, pool.keepAliveMarginMs),
       headersTimeout: pool.headersTimeoutMs,
       bodyTimeout: pool.bodyTimeoutMs,
       connect(options, callback) {
